@@ -1,0 +1,209 @@
+package io.streamtrain.cli;
+
+import io.streamtrain.cli.local.LocalBroker;
+import io.streamtrain.cli.local.LocalServices;
+import io.streamtrain.cli.run.DatasetPublisher;
+import io.streamtrain.cli.run.PipelineMonitor;
+import io.streamtrain.cli.run.ReportBuilder;
+import io.streamtrain.cli.run.RunReport;
+import io.streamtrain.cli.run.SummaryPrinter;
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecException;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicAdmin;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtrain demo}: runs a whole pipeline locally. Starts a Kafka broker (unless one is given), the four
+ * services as separate processes, publishes the data file to the ingest topic, shows progress, waits for the
+ * evaluation of the final checkpoint, prints a summary, writes the report, and stops everything it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole pipeline locally on a data file and report the result.",
+        footer = {"", "Examples:",
+                "  ./streamtrain demo                                   # the bundled dataset",
+                "  ./streamtrain demo --spec my.yaml --data my.csv --report report.json",
+                "  ./streamtrain demo --kafka localhost:9092            # use a running broker"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--spec", description = "Pipeline spec (YAML). Default: the bundled demo's.")
+    Path spec;
+
+    @Option(names = "--data", description = "Data file: CSV with a header, or NDJSON. Default: the bundled demo's.")
+    Path data;
+
+    @Option(names = "--workdir", description = "Directory for the broker's data, logs, pids and checkpoints. "
+            + "Default: streamtrain-work/<pipeline>-<time>.")
+    Path workdir;
+
+    @Option(names = "--kafka", description = "Bootstrap servers of a running broker (HOST:PORT). Default: "
+            + "$KAFKA_BOOTSTRAP_SERVERS, else a local broker is started.")
+    String kafka;
+
+    @Option(names = "--report", description = "Write the run report (JSON) to this file.")
+    Path report;
+
+    @Option(names = "--timeout", defaultValue = "PT20M", description = "Give up after this long (ISO-8601, "
+            + "default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--train-partitions", defaultValue = "1", description = "Partitions of the train batch "
+            + "topic when it is created (default ${DEFAULT-VALUE}).")
+    int trainPartitions;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() {
+        try {
+            return run();
+        } catch (CliException e) {
+            System.err.println("streamtrain demo: " + e.getMessage());
+            return e.exitCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("streamtrain demo: interrupted");
+            return ExitCodes.FAILED;
+        } catch (Exception e) {
+            System.err.println("streamtrain demo: " + e);
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private int run() throws Exception {
+        long started = System.nanoTime();
+        Home home = Home.locate();
+        Path specFile = spec != null ? spec : home.datasets().resolve("shuttle/pipeline.yaml");
+        Path dataFile = data != null ? data : home.datasets().resolve("shuttle/shuttle.csv");
+        PipelineSpec pipeline;
+        try {
+            pipeline = SpecLoader.load(specFile);
+        } catch (SpecException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+        if (!Files.isRegularFile(dataFile) || !Files.isReadable(dataFile)) {
+            throw new CliException(ExitCodes.USAGE, "cannot read the data file " + dataFile);
+        }
+        Path work = workdir != null ? workdir : Path.of("streamtrain-work", pipeline.pipeline() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        work = Files.createDirectories(work).toAbsolutePath();
+        String bootstrap = kafka != null ? kafka : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        out.printf("StreamTrain demo: pipeline '%s', data %s, work directory %s%n", pipeline.pipeline(), dataFile, work);
+
+        LocalBroker broker = null;
+        LocalServices services = null;
+        Thread cleanup = null;
+        try {
+            if (bootstrap == null || bootstrap.isBlank()) {
+                out.println("starting a local Kafka broker ...");
+                broker = LocalBroker.start(work, Duration.ofSeconds(90));
+                bootstrap = broker.bootstrapServers();
+            }
+            out.println("Kafka at " + bootstrap);
+            TopicAdmin.ensureTopics(bootstrap, trainPartitions);
+            KafkaSettings settings = new KafkaSettings(bootstrap);
+            out.println("starting " + String.join(", ", LocalServices.NAMES) + " ...");
+            services = LocalServices.start(home, specFile, bootstrap, work, Duration.ofSeconds(180));
+            LocalBroker brokerRef = broker;
+            LocalServices servicesRef = services;
+            cleanup = new Thread(() -> stopAll(servicesRef, brokerRef));
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            services.processes().forEach(p -> out.printf("  %-20s pid %d, log %s%n", p.name(), p.pid(), p.log()));
+            double startup = seconds(started);
+
+            try (PipelineMonitor monitor = new PipelineMonitor(settings, pipeline.pipeline())) {
+                monitor.start();
+                long publishStart = System.nanoTime();
+                DatasetPublisher publisher = new DatasetPublisher(settings, pipeline.pipeline());
+                long published = publisher.publish(dataFile);
+                double publish = seconds(publishStart);
+                out.printf("published %d records to the ingest topic in %.1f s%n", published, publish);
+                waitForFinalEvaluation(monitor, services, publishStart);
+                RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
+                        bootstrap, work.toString(), published, monitor,
+                        new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started));
+                SummaryPrinter.print(result, out);
+                if (report != null) {
+                    Path parent = report.toAbsolutePath().getParent();
+                    Files.createDirectories(parent);
+                    Files.write(report, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+                    out.println("report written to " + report);
+                }
+            }
+            return ExitCodes.OK;
+        } finally {
+            stopAll(services, broker);
+            if (cleanup != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException e) {
+                    // Already shutting down.
+                }
+            }
+        }
+    }
+
+    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, long since) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextLine = 0;
+        int shownCheckpoints = 0;
+        while (!monitor.finished()) {
+            services.checkAlive();
+            if (System.nanoTime() > deadline) {
+                throw new CliException(ExitCodes.FAILED, "no evaluation of a final checkpoint within " + timeout
+                        + "; the service logs are in the work directory");
+            }
+            monitor.poll(Duration.ofMillis(500), this::printEvaluation);
+            List<CheckpointEvent> checkpoints = monitor.checkpoints();
+            if (System.nanoTime() > nextLine || checkpoints.size() > shownCheckpoints) {
+                printProgress(monitor, checkpoints, since);
+                shownCheckpoints = checkpoints.size();
+                nextLine = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            }
+        }
+    }
+
+    private void printProgress(PipelineMonitor monitor, List<CheckpointEvent> checkpoints, long since) {
+        StringBuilder line = new StringBuilder(String.format("[%5.0fs] accepted %d, rejected %d | batches %d train, %d "
+                + "validation", seconds(since), monitor.accepted(), monitor.rejected(), monitor.trainBatches(),
+                monitor.validationBatches()));
+        if (!checkpoints.isEmpty()) {
+            CheckpointEvent last = checkpoints.get(checkpoints.size() - 1);
+            line.append(String.format(" | epoch %d step %d loss %.4f %,.0f samples/s", last.epoch(), last.step(),
+                    last.trainLoss(), last.samplesPerSecond()));
+        }
+        out.println(line);
+    }
+
+    private void printEvaluation(EvaluationEvent e) {
+        String metric = e.value() == null ? "-" : String.format("%s %.4f", e.metric(), e.value());
+        out.printf("  evaluation %s (epoch %d, step %d, %d rows): %s -> %s: %s%n", e.checkpointId(), e.epoch(),
+                e.step(), e.validationRows(), metric, e.verdict(), e.reason());
+    }
+
+    private static void stopAll(LocalServices services, LocalBroker broker) {
+        if (services != null) {
+            services.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static double seconds(long sinceNanos) {
+        return (System.nanoTime() - sinceNanos) / 1e9;
+    }
+}

@@ -1,0 +1,134 @@
+package io.streamtrain.cli.local;
+
+import io.streamtrain.cli.CliException;
+import io.streamtrain.cli.ExitCodes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) run from the Kafka jars on this
+ * CLI's class path, as a child process with its data under {@code <workdir>/kafka}. No Docker, no download.
+ */
+public final class LocalBroker implements AutoCloseable {
+
+    private final ManagedProcess process;
+    private final String bootstrapServers;
+
+    private LocalBroker(ManagedProcess process, String bootstrapServers) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public static LocalBroker start(Path workdir, Duration timeout) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(workdir.resolve("kafka"));
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, String.join(System.lineSeparator(),
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("data").toAbsolutePath(),
+                "num.partitions=1",
+                "auto.create.topics.enable=false",
+                // A single node: every internal topic has one replica, or groups and transactions never start.
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                ""));
+        Path log4j = dir.resolve("log4j2.properties");
+        Files.writeString(log4j, String.join(System.lineSeparator(),
+                "rootLogger.level=WARN",
+                "rootLogger.appenderRef.out.ref=out",
+                "appender.out.type=Console",
+                "appender.out.name=out",
+                "appender.out.layout.type=PatternLayout",
+                "appender.out.layout.pattern=%d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n",
+                "logger.kafka.name=kafka.server.KafkaRaftServer",
+                "logger.kafka.level=INFO",
+                ""));
+        String classPath = System.getProperty("java.class.path");
+        List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j, "-cp",
+                classPath);
+        ManagedProcess format = ManagedProcess.start("kafka-format", ManagedProcess.java(concat(jvm,
+                List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
+                        "-c", config.toString()))), Map.of(), workdir);
+        int formatted = format.waitFor(120);
+        if (formatted != 0) {
+            throw new CliException(ExitCodes.FAILED, "cannot format the local Kafka storage (exit " + formatted
+                    + "):" + System.lineSeparator() + format.logTail(20));
+        }
+        ManagedProcess broker = ManagedProcess.start("kafka", ManagedProcess.java(concat(jvm,
+                List.of("kafka.Kafka", config.toString()))), Map.of(), workdir);
+        LocalBroker started = new LocalBroker(broker, "127.0.0.1:" + port);
+        try {
+            started.awaitReady(timeout);
+        } catch (RuntimeException | InterruptedException e) {
+            started.close();
+            throw e;
+        }
+        return started;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                if (!process.alive()) {
+                    throw new CliException(ExitCodes.FAILED, "the local Kafka broker exited with code "
+                            + process.exitCode() + ":" + System.lineSeparator() + process.logTail(30));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new CliException(ExitCodes.FAILED, "the local Kafka broker did not start within "
+                                + timeout.toSeconds() + " s; see " + process.log());
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

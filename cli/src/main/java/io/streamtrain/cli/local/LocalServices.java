@@ -1,0 +1,121 @@
+package io.streamtrain.cli.local;
+
+import io.streamtrain.cli.CliException;
+import io.streamtrain.cli.ExitCodes;
+import io.streamtrain.cli.Home;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services as separate local processes, each started from its packaged Quarkus app with the pipeline
+ * spec and the broker address, ready when its health endpoint says so. Closing stops them all.
+ */
+public final class LocalServices implements AutoCloseable {
+
+    /** The services in flow order. */
+    public static final List<String> NAMES = List.of("ingest-service", "preprocess-service", "trainer-service",
+            "evaluator-service");
+
+    private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    public static LocalServices start(Home home, Path spec, String bootstrapServers, Path workdir, Duration timeout)
+            throws IOException, InterruptedException {
+        for (String name : NAMES) {
+            if (!Files.isRegularFile(home.serviceJar(name))) {
+                throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(name)
+                        + " is missing); run: mvn -DskipTests package");
+            }
+        }
+        LocalServices services = new LocalServices();
+        try {
+            Path checkpoints = Files.createDirectories(workdir.resolve("checkpoints"));
+            for (String name : NAMES) {
+                int port = FreePorts.next();
+                List<String> args = new ArrayList<>(List.of(
+                        "-Xmx768m", "-XX:+UseSerialGC",
+                        "-Dstreamtrain.spec=" + spec.toAbsolutePath(),
+                        "-Dkafka.bootstrap.servers=" + bootstrapServers,
+                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.host=127.0.0.1",
+                        "-Dstreamtrain.checkpoint-dir=" + checkpoints.toAbsolutePath(),
+                        "-Dstreamtrain.instance-id=local-" + name,
+                        "-Dai.djl.offline=true",
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-Dai.djl.pytorch.num_interop_threads=1",
+                        "-jar", home.serviceJar(name).toString()));
+                services.processes.put(name, ManagedProcess.start(name, ManagedProcess.java(args),
+                        Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"), workdir));
+                services.ports.put(name, port);
+            }
+            services.awaitReady(timeout);
+            return services;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            services.close();
+            throw e;
+        }
+    }
+
+    public Map<String, Integer> ports() {
+        return Map.copyOf(ports);
+    }
+
+    public List<ManagedProcess> processes() {
+        return List.copyOf(processes.values());
+    }
+
+    /** Fails with the service's last log lines when one of them has exited. */
+    public void checkAlive() {
+        for (ManagedProcess process : processes.values()) {
+            if (!process.alive()) {
+                throw new CliException(ExitCodes.FAILED, process.name() + " exited with code " + process.exitCode()
+                        + "; the end of its log (" + process.log() + "):" + System.lineSeparator()
+                        + process.logTail(25));
+            }
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<String, ManagedProcess> entry : processes.entrySet()) {
+            URI health = URI.create("http://127.0.0.1:" + ports.get(entry.getKey()) + "/q/health/ready");
+            while (!ready(http, health)) {
+                checkAlive();
+                if (System.nanoTime() > deadline) {
+                    throw new CliException(ExitCodes.FAILED, entry.getKey() + " did not become ready within "
+                            + timeout.toSeconds() + " s; see " + entry.getValue().log());
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static boolean ready(HttpClient http, URI health) throws InterruptedException {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ManagedProcess> reversed = new ArrayList<>(processes.values());
+        java.util.Collections.reverse(reversed);
+        reversed.forEach(ManagedProcess::requestStop);
+        reversed.forEach(ManagedProcess::close);
+    }
+}

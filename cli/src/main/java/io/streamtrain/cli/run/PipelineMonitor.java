@@ -1,0 +1,135 @@
+package io.streamtrain.cli.run;
+
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.RejectedRecord;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Watches a pipeline run from the outside, through its topics only. In: every message of the pipeline on the
+ * records, dead-letter, batch, checkpoint and evaluation topics written after {@link #start()}. Out: the counts,
+ * events and evaluations that progress lines and the report are made of. Not thread-safe: poll from one thread.
+ */
+public final class PipelineMonitor implements AutoCloseable {
+
+    private static final List<String> WATCHED = List.of(Topics.RECORDS, Topics.REJECTED, Topics.BATCHES_TRAIN,
+            Topics.BATCHES_VALIDATION, Topics.CHECKPOINTS, Topics.EVALUATIONS);
+
+    private final String pipeline;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Long> rejectedByReason = new TreeMap<>();
+    private final List<RejectedRecord> rejectedExamples = new ArrayList<>();
+    private final List<CheckpointEvent> checkpoints = new ArrayList<>();
+    private final List<EvaluationEvent> evaluations = new ArrayList<>();
+    private long ingestAccepted;
+    private long rejected;
+    private long preprocessRejected;
+    private long trainBatches;
+    private long validationBatches;
+
+    public PipelineMonitor(KafkaSettings kafka, String pipeline) {
+        this.pipeline = pipeline;
+        this.consumer = new KafkaConsumer<>(kafka.consumer("streamtrain-cli-monitor", null));
+    }
+
+    /** Starts watching at the current end of every topic, so earlier runs on the same broker do not count. */
+    public void start() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : WATCHED) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    /** Reads what arrived; calls {@code onEvaluation} for each new evaluation. */
+    public void poll(Duration timeout, Consumer<EvaluationEvent> onEvaluation) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            if (!pipeline.equals(Messages.pipelineOf(record)) || Messages.isEndOfData(record)) {
+                continue;
+            }
+            switch (record.topic()) {
+                case Topics.RECORDS -> ingestAccepted++;
+                case Topics.REJECTED -> rejected(EventCodec.fromBytes(record.value(), RejectedRecord.class));
+                case Topics.BATCHES_TRAIN -> trainBatches++;
+                case Topics.BATCHES_VALIDATION -> validationBatches++;
+                case Topics.CHECKPOINTS -> checkpoints.add(EventCodec.fromBytes(record.value(), CheckpointEvent.class));
+                case Topics.EVALUATIONS -> {
+                    EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
+                    evaluations.add(evaluation);
+                    onEvaluation.accept(evaluation);
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void rejected(RejectedRecord dead) {
+        rejected++;
+        if ("preprocess".equals(dead.stage())) {
+            preprocessRejected++;
+        }
+        rejectedByReason.merge(dead.reason().name(), 1L, Long::sum);
+        if (rejectedExamples.stream().noneMatch(e -> e.reason() == dead.reason()) && rejectedExamples.size() < 20) {
+            rejectedExamples.add(dead);
+        }
+    }
+
+    /** True once the final checkpoint of the run has been evaluated. */
+    public boolean finished() {
+        return evaluations.stream().anyMatch(EvaluationEvent::finalCheckpoint);
+    }
+
+    /** Records that made it into batches: accepted by ingest and not rejected by preprocessing. */
+    public long accepted() {
+        return ingestAccepted - preprocessRejected;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+
+    public Map<String, Long> rejectedByReason() {
+        return Map.copyOf(rejectedByReason);
+    }
+
+    public List<RejectedRecord> rejectedExamples() {
+        return List.copyOf(rejectedExamples);
+    }
+
+    public long trainBatches() {
+        return trainBatches;
+    }
+
+    public long validationBatches() {
+        return validationBatches;
+    }
+
+    public List<CheckpointEvent> checkpoints() {
+        return List.copyOf(checkpoints);
+    }
+
+    public List<EvaluationEvent> evaluations() {
+        return List.copyOf(evaluations);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

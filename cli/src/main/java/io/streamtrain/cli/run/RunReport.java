@@ -1,0 +1,43 @@
+package io.streamtrain.cli.run;
+
+import io.streamtrain.contracts.EvaluationEvent;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON report of a run ({@code --report FILE}): what was published, accepted and rejected (by reason, with
+ * examples), the batches, the training, every evaluation with its verdict, the champion and the wall time.
+ */
+public record RunReport(String pipeline, String spec, String data, String kafka, String workdir, Records records,
+                        Map<String, Long> rejectedByReason, List<RejectedExample> rejectedExamples, Batches batches,
+                        long trainedSamples, int checkpoints, List<Evaluation> evaluations, Champion champion,
+                        Timings timings, double wallSeconds) {
+
+    public record Records(long published, long accepted, long rejected) {
+    }
+
+    public record RejectedExample(String id, String reason, String field, String detail, String stage,
+                                  String source, String original) {
+    }
+
+    public record Batches(long train, long validation) {
+    }
+
+    public record Evaluation(String checkpoint, int epoch, long step, boolean finalCheckpoint, long validationRows,
+                             Map<String, Double> metrics, String verdict, String reason) {
+
+        static Evaluation of(EvaluationEvent e) {
+            return new Evaluation(e.checkpointId(), e.epoch(), e.step(), e.finalCheckpoint(), e.validationRows(),
+                    e.metrics(), e.verdict().name(), e.reason());
+        }
+    }
+
+    /** The model promoted last: its checkpoint and metrics (on the validation set when it was promoted). */
+    public record Champion(String checkpoint, int epoch, long step, Map<String, Double> metrics, List<String> classes,
+                           long[][] confusionMatrix) {
+    }
+
+    /** Seconds spent starting the broker and services, publishing, and from the first record to the final verdict. */
+    public record Timings(double startupSeconds, double publishSeconds, double pipelineSeconds) {
+    }
+}

@@ -1,0 +1,12 @@
+package io.streamtrain.contracts;
+
+import java.util.Map;
+
+/**
+ * The champion of a pipeline on the compacted {@link Topics#MODELS} (key: pipeline): where its parameters are,
+ * their digest, its metrics, and the statistics it was trained with, so raw input is normalized as in training.
+ */
+public record ModelEvent(int schemaVersion, String pipeline, String checkpointId, String path, String sha256,
+                         int epoch, long step, String specHash, Map<String, Double> metrics,
+                         NormalizationStats stats, long promotedAt) {
+}

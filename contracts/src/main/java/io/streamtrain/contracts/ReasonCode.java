@@ -1,0 +1,26 @@
+package io.streamtrain.contracts;
+
+/** Why a record was sent to the dead-letter topic. The catalogue is documented in the README. */
+public enum ReasonCode {
+    MALFORMED_JSON("the message is not valid JSON"),
+    NOT_AN_OBJECT("the message is JSON but not an object"),
+    BAD_ENCODING("the message is not valid UTF-8"),
+    TOO_LARGE("the message is larger than the configured limit"),
+    MALFORMED_CSV("the CSV line does not match the header"),
+    MISSING_LABEL("the label field is absent or null"),
+    MISSING_VALUE("a feature is absent or null"),
+    WRONG_TYPE("a value has the wrong type for its feature or label"),
+    NON_FINITE("a numeric value is NaN or infinite"),
+    UNKNOWN_CLASS("the label is not one of the pipeline's classes"),
+    UNKNOWN_PIPELINE("the message names a pipeline this deployment does not run");
+
+    private final String description;
+
+    ReasonCode(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,148 @@
+package io.streamtrain.evaluator;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ModelEvent;
+import io.streamtrain.contracts.SchemaVersion;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.contracts.Verdict;
+import io.streamtrain.model.EvaluationResult;
+import io.streamtrain.model.InferenceModel;
+import io.streamtrain.model.ModelScorer;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.features.FeatureEncoder;
+import io.streamtrain.pipeline.spec.Metric;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicReader;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates each checkpoint. In: checkpoint events from {@code streamtrain.checkpoints.v1}. Out: an evaluation
+ * event with the checkpoint's metrics on the validation set and the gate's verdict; when it beats the champion
+ * (both scored on the same rows), the new champion on {@code streamtrain.models.v1}. A final checkpoint is
+ * scored only on the complete validation set. A checkpoint that cannot be read gets an ERROR verdict.
+ */
+@ApplicationScoped
+public class CheckpointEvaluator {
+
+    private static final Logger LOG = Logger.getLogger(CheckpointEvaluator.class);
+
+    private final PipelineSpec spec;
+    private final ValidationSet validation;
+    private final EvaluationPublisher publisher;
+    private final KafkaSettings kafka;
+    private final int threads;
+    private final Duration finalWait;
+    private Champion champion;
+
+    public CheckpointEvaluator(PipelineSpec spec, ValidationSet validation, EvaluationPublisher publisher,
+                               KafkaSettings kafka, @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
+                               @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
+        this.spec = spec;
+        this.validation = validation;
+        this.publisher = publisher;
+        this.kafka = kafka;
+        this.threads = threads;
+        this.finalWait = finalWait;
+    }
+
+    /** Restores the champion from the registry, so a restart compares new checkpoints with it. */
+    void onStart(@Observes StartupEvent event) {
+        ModelEvent[] latest = new ModelEvent[1];
+        new TopicReader(kafka).readAll(Topics.MODELS, record -> {
+            if (spec.pipeline().equals(record.key()) && record.value() != null) {
+                latest[0] = EventCodec.fromBytes(record.value(), ModelEvent.class);
+            }
+        });
+        if (latest[0] != null) {
+            try {
+                champion = new Champion(latest[0], InferenceModel.load(spec, Path.of(latest[0].path()),
+                        latest[0].sha256(), threads));
+                LOG.infof("restored champion %s of '%s'", latest[0].checkpointId(), spec.pipeline());
+            } catch (Exception e) {
+                LOG.warnf("cannot load the registered champion %s (%s); the next checkpoint that passes becomes "
+                        + "champion", latest[0].checkpointId(), e.getMessage());
+            }
+        }
+    }
+
+    @Incoming("checkpoints")
+    @Blocking(ordered = true)
+    public void onCheckpoint(byte[] payload) throws InterruptedException {
+        CheckpointEvent checkpoint;
+        try {
+            checkpoint = EventCodec.fromBytes(payload, CheckpointEvent.class);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping an unreadable checkpoint event: %s", e.getMessage());
+            return;
+        }
+        if (!spec.pipeline().equals(checkpoint.pipeline())) {
+            return;
+        }
+        if (checkpoint.finalCheckpoint() && !validation.awaitComplete(finalWait)) {
+            LOG.warnf("validation set still incomplete after %s; scoring final checkpoint %s on %d rows",
+                    finalWait, checkpoint.checkpointId(), validation.rows());
+        }
+        validation.awaitRows(finalWait);
+        publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
+    }
+
+    private EvaluationEvent evaluate(CheckpointEvent checkpoint, List<Batch> rows) {
+        Metric metric = spec.evaluate().metric();
+        InferenceModel network;
+        try {
+            network = InferenceModel.load(spec, Path.of(checkpoint.path()), checkpoint.sha256(), threads);
+        } catch (Exception e) {
+            LOG.errorf("checkpoint %s cannot be evaluated: %s", checkpoint.checkpointId(), e.getMessage());
+            return event(checkpoint, null, null, Verdict.ERROR, null, "cannot load the checkpoint: " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            network.close();
+            return event(checkpoint, null, null, Verdict.ERROR, null, "no validation rows to evaluate on");
+        }
+        FeatureEncoder encoder = new FeatureEncoder(network.manifest().stats());
+        EvaluationResult result = ModelScorer.score(network, rows, encoder);
+        Double championValue = champion == null ? null
+                : ModelScorer.score(champion.network(), rows, encoder).metrics().get(metric.key());
+        GateDecision decision = GateDecision.decide(metric, result.metrics().get(metric.key()), championValue);
+        if (decision.verdict() == Verdict.PROMOTED) {
+            ModelEvent model = new ModelEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
+                    checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
+                    result.metrics(), network.manifest().stats(), System.currentTimeMillis());
+            publisher.champion(model);
+            if (champion != null) {
+                champion.network().close();
+            }
+            champion = new Champion(model, network);
+        } else {
+            network.close();
+        }
+        LOG.infof("checkpoint %s: %s = %.4f on %d rows: %s", checkpoint.checkpointId(), metric.key(),
+                result.metrics().get(metric.key()), result.rows(), decision.verdict());
+        return event(checkpoint, result, encoder.stats().label().classes(), decision.verdict(), championValue,
+                decision.reason());
+    }
+
+    private EvaluationEvent event(CheckpointEvent checkpoint, EvaluationResult result, List<String> classes,
+                                  Verdict verdict, Double championValue, String reason) {
+        Metric metric = spec.evaluate().metric();
+        Map<String, Double> metrics = result == null ? Map.of() : result.metrics();
+        return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
+                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
+                metrics, result == null || result.confusionMatrix() == null ? null : classes,
+                result == null ? null : result.confusionMatrix(), verdict, metric.key(), metrics.get(metric.key()),
+                championValue, reason, System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,54 @@
+package io.streamtrain.evaluator;
+
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ModelEvent;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Publishes what the evaluator decides. Out: evaluation events on {@code streamtrain.evaluations.v1} and the
+ * champion on the compacted {@code streamtrain.models.v1} (key: pipeline), each acknowledged before returning.
+ * The model is written before the evaluation that announces it, so a reader of the evaluation finds it.
+ */
+@ApplicationScoped
+public class EvaluationPublisher {
+
+    private final PipelineSpec spec;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public EvaluationPublisher(PipelineSpec spec, KafkaSettings kafka) {
+        this.spec = spec;
+        this.producer = new KafkaProducer<>(kafka.producer("evaluator-" + spec.pipeline()));
+    }
+
+    void champion(ModelEvent model) {
+        send(Topics.MODELS, EventCodec.toBytes(model));
+    }
+
+    void evaluation(EvaluationEvent evaluation) {
+        send(Topics.EVALUATIONS, EventCodec.toBytes(evaluation));
+    }
+
+    private void send(String topic, byte[] value) {
+        try {
+            producer.send(Messages.data(topic, spec.pipeline(), spec.pipeline(), value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot write to " + topic + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,141 @@
+package io.streamtrain.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtrain.contracts.EndOfData;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.RejectedRecord;
+import io.streamtrain.contracts.SchemaVersion;
+import io.streamtrain.contracts.SourceRef;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.ingest.JsonRecordParser;
+import io.streamtrain.pipeline.ingest.RecordValidator;
+import io.streamtrain.pipeline.ingest.Rejection;
+import io.streamtrain.pipeline.ingest.ValidationResult;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Validates raw records and routes them. In: a record's bytes or parsed tree, its id and source. Out: the
+ * canonical record on {@code streamtrain.records.v1}, or a dead letter with reason, field, detail, source and the
+ * original text (capped) on {@code streamtrain.rejected.v1}. Callers wait on the returned futures before
+ * acknowledging their input, so no record is lost between the two topics.
+ */
+@ApplicationScoped
+public class RecordRouter {
+
+    static final String STAGE = "ingest";
+
+    private final PipelineSpec spec;
+    private final RecordValidator validator;
+    private final JsonRecordParser parser;
+    private final int maxOriginalChars;
+    private final KafkaProducer<String, byte[]> producer;
+
+    @Inject
+    public RecordRouter(PipelineSpec spec, KafkaSettings kafka,
+                        @ConfigProperty(name = "streamtrain.ingest.max-record-bytes") int maxRecordBytes,
+                        @ConfigProperty(name = "streamtrain.ingest.max-original-chars") int maxOriginalChars) {
+        this.spec = spec;
+        this.validator = new RecordValidator(spec);
+        this.parser = new JsonRecordParser(maxRecordBytes);
+        this.maxOriginalChars = maxOriginalChars;
+        this.producer = new KafkaProducer<>(kafka.producer("ingest-" + spec.pipeline()));
+    }
+
+    public PipelineSpec spec() {
+        return spec;
+    }
+
+    /** Parses, validates and routes the bytes of one message. */
+    public Routed routeBytes(String id, byte[] bytes, SourceRef source) {
+        JsonRecordParser.Parsed parsed = parser.parse(bytes);
+        String original = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+        return parsed.rejection() != null
+                ? reject(id, parsed.rejection(), source, original)
+                : route(id, parsed.node(), source, original);
+    }
+
+    /** Parses, validates and routes one NDJSON line. */
+    public Routed routeText(String id, String text, SourceRef source) {
+        JsonRecordParser.Parsed parsed = parser.parse(text);
+        return parsed.rejection() != null
+                ? reject(id, parsed.rejection(), source, text)
+                : route(id, parsed.node(), source, text);
+    }
+
+    /** Validates and routes a parsed record (a JSON message or a CSV row). */
+    public Routed route(String id, JsonNode node, SourceRef source, String original) {
+        String recordId = idOf(id, node);
+        ValidationResult result = validator.validate(recordId, node, source);
+        if (result instanceof ValidationResult.Accepted accepted) {
+            Future<RecordMetadata> sent = producer.send(Messages.data(Topics.RECORDS, spec.pipeline(), recordId,
+                    EventCodec.toBytes(accepted.record())));
+            return new Routed(null, sent);
+        }
+        return reject(recordId, ((ValidationResult.Rejected) result).rejection(), source, original);
+    }
+
+    /** Sends a dead letter for a record that could not even be parsed or validated. */
+    public Routed reject(String id, Rejection rejection, SourceRef source, String original) {
+        boolean truncated = original != null && original.length() > maxOriginalChars;
+        String kept = truncated ? original.substring(0, maxOriginalChars) : original;
+        RejectedRecord dead = new RejectedRecord(SchemaVersion.CURRENT, spec.pipeline(), id, STAGE, rejection.reason(),
+                rejection.field(), rejection.detail(), source, kept, truncated, System.currentTimeMillis());
+        Future<RecordMetadata> sent = producer.send(Messages.data(Topics.REJECTED, spec.pipeline(), id,
+                EventCodec.toBytes(dead)));
+        return new Routed(rejection, sent);
+    }
+
+    /** Forwards an end-of-data marker to every partition of the records topic. */
+    public List<Future<RecordMetadata>> endOfData(long records) {
+        return producer.partitionsFor(Topics.RECORDS).stream()
+                .map(p -> producer.send(Messages.endOfData(Topics.RECORDS, p.partition(),
+                        new EndOfData(SchemaVersion.CURRENT, spec.pipeline(), STAGE, records, records))))
+                .toList();
+    }
+
+    /** Blocks until every given send is acknowledged; fails when one failed. */
+    public static void awaitAll(List<Future<RecordMetadata>> sends) {
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                send.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing records", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot write records to Kafka: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private String idOf(String fallback, JsonNode node) {
+        String field = spec.data().idField();
+        if (field != null && node != null && node.isObject() && node.hasNonNull(field)) {
+            return node.get(field).asText();
+        }
+        return fallback;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close();
+    }
+
+    /** One routed record: the rejection (null when accepted) and the pending write. */
+    public record Routed(Rejection rejection, Future<RecordMetadata> sent) {
+        public boolean accepted() {
+            return rejection == null;
+        }
+    }
+}

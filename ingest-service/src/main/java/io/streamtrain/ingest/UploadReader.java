@@ -1,0 +1,97 @@
+package io.streamtrain.ingest;
+
+import io.streamtrain.contracts.SourceRef;
+import io.streamtrain.pipeline.ingest.CsvRecordReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Streams an uploaded body (NDJSON or CSV with a header) through the {@link RecordRouter}, one line at a time, so
+ * an upload of any size needs constant memory. Record ids are {@code <source>:<line>}. Malformed lines are
+ * dead-lettered with their line number; the rest of the upload goes on.
+ */
+final class UploadReader {
+
+    private static final int FLUSH_EVERY = 5_000;
+
+    private final RecordRouter router;
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+    private final Map<String, Long> rejectedByReason = new TreeMap<>();
+    private long records;
+    private long accepted;
+
+    UploadReader(RecordRouter router) {
+        this.router = router;
+    }
+
+    UploadSummary readNdjson(InputStream body, String source, boolean endOfData) throws IOException {
+        try (BufferedReader reader = utf8(body)) {
+            String line;
+            long number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                count(router.routeText(source + ":" + number, line, SourceRef.file(source, number)));
+            }
+        }
+        return finish(source, endOfData);
+    }
+
+    UploadSummary readCsv(InputStream body, String source, boolean endOfData) throws IOException {
+        try (BufferedReader reader = utf8(body)) {
+            CsvRecordReader csv = new CsvRecordReader(reader);
+            CsvRecordReader.Row row;
+            while ((row = csv.next()) != null) {
+                String id = source + ":" + row.line();
+                SourceRef ref = SourceRef.file(source, row.line());
+                count(row.rejection() != null
+                        ? router.reject(id, row.rejection(), ref, row.original())
+                        : router.route(id, row.record(), ref, row.original()));
+            }
+        }
+        return finish(source, endOfData);
+    }
+
+    private void count(RecordRouter.Routed routed) {
+        records++;
+        if (routed.accepted()) {
+            accepted++;
+        } else {
+            rejectedByReason.merge(routed.rejection().reason().name(), 1L, Long::sum);
+        }
+        pending.add(routed.sent());
+        if (pending.size() >= FLUSH_EVERY) {
+            RecordRouter.awaitAll(pending);
+            pending.clear();
+        }
+    }
+
+    private UploadSummary finish(String source, boolean endOfData) {
+        RecordRouter.awaitAll(pending);
+        pending.clear();
+        if (endOfData) {
+            RecordRouter.awaitAll(router.endOfData(accepted));
+        }
+        return new UploadSummary(router.spec().pipeline(), source, records, accepted, records - accepted,
+                rejectedByReason, endOfData);
+    }
+
+    /** Invalid UTF-8 becomes U+FFFD instead of failing the whole upload; such lines then fail validation. */
+    private static BufferedReader utf8(InputStream body) {
+        return new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)), 64 * 1024);
+    }
+}

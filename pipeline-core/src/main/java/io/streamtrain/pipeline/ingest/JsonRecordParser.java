@@ -1,0 +1,75 @@
+package io.streamtrain.pipeline.ingest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.streamtrain.contracts.ReasonCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns the bytes of one message into a JSON tree. In: raw bytes. Out: the tree, or a {@link Rejection}
+ * (TOO_LARGE, BAD_ENCODING, MALFORMED_JSON). NaN and Infinity tokens are read so that the validator can reject
+ * them as NON_FINITE with a clearer reason than a parse error.
+ */
+public final class JsonRecordParser {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final int maxBytes;
+
+    public JsonRecordParser(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** The parse outcome: exactly one of {@code node} and {@code rejection} is set. */
+    public record Parsed(JsonNode node, Rejection rejection) {
+    }
+
+    public Parsed parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return rejected(ReasonCode.MALFORMED_JSON, "the message is empty");
+        }
+        if (bytes.length > maxBytes) {
+            return rejected(ReasonCode.TOO_LARGE, "the message has " + bytes.length + " bytes; the limit is " + maxBytes);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return rejected(ReasonCode.BAD_ENCODING, "the message is not valid UTF-8");
+        }
+        return parse(text);
+    }
+
+    public Parsed parse(String text) {
+        if (text.length() > maxBytes) {
+            return rejected(ReasonCode.TOO_LARGE, "the record has " + text.length() + " characters; the limit is " + maxBytes);
+        }
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            JsonNode node = MAPPER.readTree(parser);
+            if (node == null || node.isMissingNode()) {
+                return rejected(ReasonCode.MALFORMED_JSON, "the message is blank");
+            }
+            return new Parsed(node, null);
+        } catch (IOException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return rejected(ReasonCode.MALFORMED_JSON, "not valid JSON: " + message);
+        }
+    }
+
+    private static Parsed rejected(ReasonCode reason, String detail) {
+        return new Parsed(null, new Rejection(reason, null, detail));
+    }
+}

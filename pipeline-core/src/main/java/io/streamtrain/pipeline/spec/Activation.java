@@ -1,0 +1,8 @@
+package io.streamtrain.pipeline.spec;
+
+/** The activation between hidden layers. */
+public enum Activation {
+    RELU,
+    TANH,
+    SIGMOID
+}

@@ -1,0 +1,49 @@
+package io.streamtrain.pipeline.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline as its YAML spec describes it; every service reads the same file. Built and checked by
+ * {@link SpecLoader}; {@code hash} is the SHA-256 of the file, recorded in checkpoints and models.
+ */
+public record PipelineSpec(String pipeline, Data data, Split split, Batch batch, Preprocess preprocess,
+                           Model model, Train train, Evaluate evaluate, String hash) {
+
+    /**
+     * The data: the label field, the task, optional declared feature types (in input order; empty means every
+     * other field, types inferred during warm-up), optional fixed class list, optional id field.
+     */
+    public record Data(String label, Task task, Map<String, FeatureType> features, List<String> classes,
+                       String idField) {
+    }
+
+    /** Fraction of records held out for validation, chosen by a stable hash of the record id. */
+    public record Split(double validation) {
+    }
+
+    /** Mini-batch size and the size of the seeded shuffle buffer that de-sorts the input. */
+    public record Batch(int size, int shuffleBuffer) {
+    }
+
+    /** Number of records from which the normalization statistics are computed. */
+    public record Preprocess(int warmupRecords) {
+    }
+
+    /** Hidden layer widths and their activation. */
+    public record Model(List<Integer> hidden, Activation activation) {
+    }
+
+    /** Optimizer, learning rate, epochs, random seed, and steps between checkpoints. */
+    public record Train(OptimizerKind optimizer, double learningRate, int epochs, long seed,
+                        int checkpointEvery) {
+    }
+
+    /** The metric the champion gate compares. */
+    public record Evaluate(Metric metric) {
+    }
+
+    public boolean classification() {
+        return data.task() == Task.CLASSIFICATION;
+    }
+}

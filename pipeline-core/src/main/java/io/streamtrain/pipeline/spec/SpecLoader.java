@@ -1,0 +1,160 @@
+package io.streamtrain.pipeline.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a pipeline spec (YAML) and checks every key. In: a file or YAML text. Out: a {@link PipelineSpec} with
+ * the defaults filled in, or a {@link SpecException} naming the first wrong key.
+ */
+public final class SpecLoader {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private SpecLoader() {
+    }
+
+    public static PipelineSpec load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new SpecException("cannot read pipeline spec " + file + ": " + e, e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    public static PipelineSpec parse(String yaml) {
+        return parse(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "<text>");
+    }
+
+    private static PipelineSpec parse(byte[] bytes, String origin) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(bytes);
+        } catch (IOException e) {
+            throw new SpecException("pipeline spec " + origin + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new SpecException("pipeline spec " + origin + " must be a YAML mapping", (Throwable) null);
+        }
+        return build(SpecNode.root(tree), sha256(bytes));
+    }
+
+    private static PipelineSpec build(SpecNode root, String hash) {
+        root.onlyKeys(Set.of("pipeline", "data", "split", "batch", "preprocess", "model", "train", "evaluate"));
+        String name = root.child("pipeline").requiredString();
+        if (!NAME.matcher(name).matches()) {
+            throw new SpecException("pipeline", "must be letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        PipelineSpec.Data data = data(root.section("data"));
+        SpecNode splitNode = root.section("split");
+        splitNode.onlyKeys(Set.of("validation"));
+        var split = new PipelineSpec.Split(splitNode.child("validation").number(0.2, 0.0, 0.9));
+
+        SpecNode batchNode = root.section("batch");
+        batchNode.onlyKeys(Set.of("size", "shuffleBuffer"));
+        var batch = new PipelineSpec.Batch(batchNode.child("size").integer(128, 1, 65_536),
+                batchNode.child("shuffleBuffer").integer(10_000, 0, 10_000_000));
+
+        SpecNode preNode = root.section("preprocess");
+        preNode.onlyKeys(Set.of("warmupRecords"));
+        var preprocess = new PipelineSpec.Preprocess(preNode.child("warmupRecords").integer(2_000, 1, 10_000_000));
+
+        PipelineSpec.Model model = model(root.section("model"));
+        PipelineSpec.Train train = train(root.section("train"));
+
+        SpecNode evalNode = root.section("evaluate");
+        evalNode.onlyKeys(Set.of("metric"));
+        Metric fallback = data.task() == Task.CLASSIFICATION ? Metric.ACCURACY : Metric.RMSE;
+        Metric metric = evalNode.child("metric").enumValue(Metric.class, fallback);
+        if (metric.task() != data.task()) {
+            throw new SpecException("evaluate.metric", "'" + metric.key() + "' is a " + metric.task().key()
+                    + " metric but data.task is " + data.task().key());
+        }
+        return new PipelineSpec(name, data, split, batch, preprocess, model, train,
+                new PipelineSpec.Evaluate(metric), hash);
+    }
+
+    private static PipelineSpec.Data data(SpecNode node) {
+        if (!node.present()) {
+            throw new SpecException("data", "is required (at least data.label and data.task)");
+        }
+        node.onlyKeys(Set.of("label", "task", "features", "classes", "id"));
+        String label = node.child("label").requiredString();
+        Task task = node.child("task").enumValue(Task.class, null);
+        Map<String, FeatureType> features = new LinkedHashMap<>();
+        SpecNode featureNode = node.section("features");
+        for (var it = featureNode.raw().fieldNames(); it.hasNext(); ) {
+            String feature = it.next();
+            if (feature.equals(label)) {
+                throw new SpecException("data.features." + feature, "the label cannot also be a feature");
+            }
+            features.put(feature, featureNode.child(feature).enumValue(FeatureType.class, null));
+        }
+        List<String> classes = new ArrayList<>();
+        for (SpecNode c : node.child("classes").list()) {
+            String value = c.requiredString();
+            if (classes.contains(value)) {
+                throw new SpecException(c.key(), "duplicate class '" + value + "'");
+            }
+            classes.add(value);
+        }
+        if (!classes.isEmpty() && task != Task.CLASSIFICATION) {
+            throw new SpecException("data.classes", "only a classification task has classes");
+        }
+        if (classes.size() == 1) {
+            throw new SpecException("data.classes", "needs at least two classes");
+        }
+        String idField = node.child("id").string(null);
+        return new PipelineSpec.Data(label, task, Collections.unmodifiableMap(features), List.copyOf(classes),
+                idField);
+    }
+
+    private static PipelineSpec.Model model(SpecNode node) {
+        node.onlyKeys(Set.of("hidden", "activation"));
+        List<Integer> hidden = new ArrayList<>();
+        List<SpecNode> layers = node.child("hidden").list();
+        for (SpecNode layer : layers) {
+            hidden.add(layer.integer(0, 1, 65_536));
+        }
+        if (!node.child("hidden").present()) {
+            hidden = List.of(64, 32);
+        }
+        Activation activation = node.child("activation").enumValue(Activation.class, Activation.RELU);
+        return new PipelineSpec.Model(List.copyOf(hidden), activation);
+    }
+
+    private static PipelineSpec.Train train(SpecNode node) {
+        node.onlyKeys(Set.of("optimizer", "learningRate", "epochs", "seed", "checkpointEvery"));
+        return new PipelineSpec.Train(
+                node.child("optimizer").enumValue(OptimizerKind.class, OptimizerKind.ADAM),
+                node.child("learningRate").number(0.001, 0.0, 10.0),
+                node.child("epochs").integer(5, 1, 100_000),
+                node.child("seed").longValue(42),
+                node.child("checkpointEvery").integer(200, 1, Integer.MAX_VALUE));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

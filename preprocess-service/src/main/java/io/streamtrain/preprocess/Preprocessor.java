@@ -1,0 +1,158 @@
+package io.streamtrain.preprocess;
+
+import io.streamtrain.contracts.CanonicalRecord;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.contracts.ReasonCode;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.BatchAssembler;
+import io.streamtrain.pipeline.features.FeatureEncoder;
+import io.streamtrain.pipeline.features.ShuffleBuffer;
+import io.streamtrain.pipeline.features.SplitAssigner;
+import io.streamtrain.pipeline.features.StatsBuilder;
+import io.streamtrain.pipeline.ingest.Rejection;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns canonical records into mini-batches, without any Kafka. In: canonical records and end-of-data. Out
+ * (through {@link PreprocessOutput}): the statistics once the warm-up sample is complete, then per record the
+ * encoded row, split by a stable hash of its id; train rows pass through the seeded shuffle buffer. Records
+ * that do not fit the statistics (an unknown class, a text where a number was learned) are rejected.
+ */
+final class Preprocessor {
+
+    private final PipelineSpec spec;
+    private final PreprocessOutput output;
+    private final SplitAssigner split;
+    private final String batchPrefix;
+    private final StatsBuilder warmupStats;
+    private final List<CanonicalRecord> warmup = new ArrayList<>();
+    private FeatureEncoder encoder;
+    private ShuffleBuffer<EncodedRow> shuffle;
+    private BatchAssembler train;
+    private BatchAssembler validation;
+    private long trainRows;
+    private long validationRows;
+
+    /** One encoded row waiting in the shuffle buffer. */
+    private record EncodedRow(float[] features, int classIndex, float target) {
+    }
+
+    /**
+     * @param restored statistics already published for this pipeline (kept as they are), or null to compute them
+     * @param batchPrefix makes batch ids unique across preprocessor instances and restarts
+     */
+    Preprocessor(PipelineSpec spec, NormalizationStats restored, String batchPrefix, PreprocessOutput output) {
+        this.spec = spec;
+        this.output = output;
+        this.batchPrefix = batchPrefix;
+        this.split = new SplitAssigner(spec.split().validation(), spec.train().seed());
+        this.warmupStats = new StatsBuilder(spec);
+        if (restored != null) {
+            start(restored);
+        }
+    }
+
+    NormalizationStats stats() {
+        return encoder == null ? null : encoder.stats();
+    }
+
+    void accept(CanonicalRecord record) {
+        if (encoder == null) {
+            warmup.add(record);
+            warmupStats.add(record);
+            if (warmup.size() >= spec.preprocess().warmupRecords()) {
+                finishWarmup();
+            }
+            return;
+        }
+        encode(record);
+    }
+
+    void endOfData() {
+        if (encoder == null) {
+            if (warmup.isEmpty()) {
+                return;
+            }
+            finishWarmup();
+        }
+        for (EncodedRow row : shuffle.drain()) {
+            emitTrain(row);
+        }
+        Batch last = train.flush();
+        if (last != null) {
+            output.trainBatch(last);
+        }
+        last = validation.flush();
+        if (last != null) {
+            output.validationBatch(last);
+        }
+        output.endOfData(train.batchesEmitted(), trainRows, validation.batchesEmitted(), validationRows);
+    }
+
+    private void finishWarmup() {
+        NormalizationStats stats = warmupStats.build(1);
+        output.stats(stats);
+        start(stats);
+        List<CanonicalRecord> held = new ArrayList<>(warmup);
+        warmup.clear();
+        held.forEach(this::encode);
+    }
+
+    private void start(NormalizationStats stats) {
+        encoder = new FeatureEncoder(stats);
+        shuffle = new ShuffleBuffer<>(spec.batch().shuffleBuffer(), spec.train().seed());
+        train = new BatchAssembler(spec.pipeline(), "train-" + batchPrefix, stats.version(), spec.batch().size(),
+                encoder.inputSize(), spec.classification());
+        validation = new BatchAssembler(spec.pipeline(), "validation-" + batchPrefix, stats.version(),
+                spec.batch().size(), encoder.inputSize(), spec.classification());
+    }
+
+    private void encode(CanonicalRecord record) {
+        float[] features = new float[encoder.inputSize()];
+        Rejection problem = encoder.encodeFeatures(record.features(), features, 0);
+        if (problem != null) {
+            output.rejected(record, problem);
+            return;
+        }
+        int classIndex = -1;
+        float target = 0;
+        if (spec.classification()) {
+            classIndex = encoder.classOf(record.label());
+            if (classIndex < 0) {
+                output.rejected(record, new Rejection(ReasonCode.UNKNOWN_CLASS, spec.data().label(),
+                        "the label '" + record.label() + "' is not one of the classes " + encoder.stats().label().classes()));
+                return;
+            }
+        } else {
+            target = encoder.standardizeTarget(((Number) record.label()).doubleValue());
+        }
+        EncodedRow row = new EncodedRow(features, classIndex, target);
+        if (split.isValidation(record.id())) {
+            validationRows++;
+            Batch full = add(validation, row);
+            if (full != null) {
+                output.validationBatch(full);
+            }
+        } else {
+            EncodedRow out = shuffle.add(row);
+            if (out != null) {
+                emitTrain(out);
+            }
+        }
+    }
+
+    private void emitTrain(EncodedRow row) {
+        trainRows++;
+        Batch full = add(train, row);
+        if (full != null) {
+            output.trainBatch(full);
+        }
+    }
+
+    private static Batch add(BatchAssembler assembler, EncodedRow row) {
+        System.arraycopy(row.features(), 0, assembler.rowBuffer(), assembler.rowOffset(), row.features().length);
+        return row.classIndex() >= 0 ? assembler.commitClass(row.classIndex()) : assembler.commitTarget(row.target());
+    }
+}

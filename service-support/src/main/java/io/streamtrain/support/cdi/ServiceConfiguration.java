@@ -1,0 +1,31 @@
+package io.streamtrain.support.cdi;
+
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.KafkaSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Gives every service the same pipeline spec (from {@code streamtrain.spec}, a YAML file) and Kafka client
+ * settings (from {@code kafka.bootstrap.servers}). A service that injects the spec at start-up fails to start,
+ * with the offending key in the message, when the spec is invalid.
+ */
+@ApplicationScoped
+public class ServiceConfiguration {
+
+    @Produces
+    @Singleton
+    PipelineSpec pipelineSpec(@ConfigProperty(name = "streamtrain.spec") String specPath) {
+        return SpecLoader.load(Path.of(specPath));
+    }
+
+    @Produces
+    @Singleton
+    KafkaSettings kafkaSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers);
+    }
+}

@@ -1,0 +1,62 @@
+package io.streamtrain.testing;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka broker (KRaft, combined broker and controller) inside the test JVM. One per test run is enough:
+ * {@link #shared()} starts it on first use and stops it when the JVM exits. Replication factors are set to 1;
+ * without that, consumer groups and transactions silently never start on a single broker.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static EmbeddedKafka shared;
+
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+    }
+
+    public static synchronized EmbeddedKafka shared() {
+        if (shared == null) {
+            try {
+                shared = new EmbeddedKafka();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the in-process Kafka broker", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            // Shutting down at JVM exit: nothing left to do.
+        }
+    }
+}
