@@ -105,7 +105,7 @@ public final class PipelineMonitor implements AutoCloseable {
     }
 
     public Map<String, Long> rejectedByReason() {
-        return Map.copyOf(rejectedByReason);
+        return new TreeMap<>(rejectedByReason);
     }
 
     public List<RejectedRecord> rejectedExamples() {

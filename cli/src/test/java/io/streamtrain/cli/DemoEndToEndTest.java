@@ -1,0 +1,63 @@
+package io.streamtrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.testing.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a real (in-process) Kafka broker: the demo command starts the four packaged services as
+ * separate processes, publishes iris with six bad rows, and waits for the final evaluation.
+ */
+class DemoEndToEndTest {
+
+    private static final Path IRIS = Path.of("src/test/resources/iris");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void irisTrainsToHighAccuracyAndBadRowsAreDeadLetteredWithTheirReasons() throws Exception {
+        Path report = work.resolve("report.json");
+        int exit = StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", IRIS.resolve("pipeline.yaml").toString(), "--data", IRIS.resolve("iris-dirty.csv").toString(),
+                "--workdir", work.resolve("run").toString(), "--report", report.toString(), "--timeout", "PT6M");
+
+        assertThat(exit).isZero();
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        assertThat(result.path("records").path("published").asLong()).isEqualTo(156);
+        assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
+        assertThat(result.path("records").path("rejected").asLong()).isEqualTo(6);
+        Map<String, Long> reasons = new TreeMap<>();
+        result.path("rejectedByReason").fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "MISSING_LABEL", 1L, "WRONG_TYPE", 1L, "NON_FINITE", 1L, "UNKNOWN_CLASS", 1L,
+                "MALFORMED_JSON", 1L, "MISSING_VALUE", 1L));
+        for (JsonNode example : result.path("rejectedExamples")) {
+            assertThat(example.path("detail").asText()).isNotBlank();
+            assertThat(example.path("source").asText()).startsWith("streamtrain.ingest.v1/");
+        }
+
+        JsonNode evaluations = result.path("evaluations");
+        assertThat(evaluations).isNotEmpty();
+        JsonNode last = evaluations.get(evaluations.size() - 1);
+        assertThat(last.path("finalCheckpoint").asBoolean()).isTrue();
+        assertThat(last.path("epoch").asInt()).isEqualTo(40);
+        assertThat(last.path("metrics").path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+        assertThat(result.path("champion").path("metrics").path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+        // Each epoch trains on every accepted row that is not held out, exactly once.
+        long trainRows = 150 - last.path("validationRows").asLong();
+        assertThat(result.path("trainedSamples").asLong()).isEqualTo(40L * trainRows);
+        assertThat(result.path("checkpoints").asInt()).isEqualTo(evaluations.size());
+
+        // Everything the demo started is stopped, and the pid files are gone with the processes.
+        assertThat(work.resolve("run/pids")).isEmptyDirectory();
+    }
+}

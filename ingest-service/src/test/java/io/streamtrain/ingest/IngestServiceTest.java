@@ -1,0 +1,113 @@
+package io.streamtrain.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.streamtrain.contracts.CanonicalRecord;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.Headers;
+import io.streamtrain.contracts.ReasonCode;
+import io.streamtrain.contracts.RejectedRecord;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.TopicReader;
+import io.streamtrain.testing.KafkaTestResource;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** ingest-service on a real broker: uploads over HTTP and records from the ingest topic. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class IngestServiceTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void csvUploadRoutesValidRowsAndDeadLettersBadOnesWithTheirLine() {
+        String csv = "length,colour,species\n5.1,red,setosa\nabc,red,setosa\n4.9,blue,\n6.0,blue,virginica\n1,2\n";
+        given().contentType("text/csv").queryParam("source", "upload-a.csv").body(csv)
+                .when().post("/pipelines/ingest-test/records")
+                .then().statusCode(200)
+                .body("records", equalTo(5)).body("accepted", equalTo(2)).body("rejected", equalTo(3))
+                .body("rejectedByReason.WRONG_TYPE", equalTo(1))
+                .body("rejectedByReason.MISSING_LABEL", equalTo(1))
+                .body("rejectedByReason.MALFORMED_CSV", equalTo(1));
+
+        List<CanonicalRecord> records = read(Topics.RECORDS, CanonicalRecord.class, "upload-a.csv:");
+        assertThat(records).extracting(CanonicalRecord::id).containsExactly("upload-a.csv:2", "upload-a.csv:5");
+        assertThat(records.get(0).features()).containsEntry("length", 5.1).containsEntry("colour", "red");
+        List<RejectedRecord> rejected = read(Topics.REJECTED, RejectedRecord.class, "upload-a.csv:");
+        assertThat(rejected).extracting(RejectedRecord::reason)
+                .containsExactly(ReasonCode.WRONG_TYPE, ReasonCode.MISSING_LABEL, ReasonCode.MALFORMED_CSV);
+        assertThat(rejected.get(0).field()).isEqualTo("length");
+        assertThat(rejected.get(0).original()).isEqualTo("abc,red,setosa");
+        assertThat(rejected.get(2).source().line()).isEqualTo(6);
+    }
+
+    @Test
+    void ndjsonUploadRejectsMalformedLinesAndKeepsTheRest() {
+        String ndjson = "{\"length\": 1.5, \"colour\": \"red\", \"species\": \"setosa\"}\n{oops\n\n"
+                + "[1]\n{\"length\": 2, \"colour\": \"red\", \"species\": \"dog\"}\n";
+        given().contentType("application/x-ndjson").queryParam("source", "upload-b").body(ndjson.getBytes(StandardCharsets.UTF_8))
+                .when().post("/pipelines/ingest-test/records")
+                .then().statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("rejectedByReason.MALFORMED_JSON", equalTo(1))
+                .body("rejectedByReason.NOT_AN_OBJECT", equalTo(1))
+                .body("rejectedByReason.UNKNOWN_CLASS", equalTo(1));
+    }
+
+    @Test
+    void unknownPipelineAndContentTypeAreClearErrors() {
+        given().contentType("text/csv").body("a\n1\n").when().post("/pipelines/nope/records")
+                .then().statusCode(404).body("error", containsString("ingest-test"));
+        given().contentType("application/xml").body("<a/>").when().post("/pipelines/ingest-test/records")
+                .then().statusCode(415).body("error", containsString("text/csv"));
+    }
+
+    @Test
+    void recordsFromTheIngestTopicAreValidatedAndRouted() {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new KafkaSettings(bootstrap).producer("t"))) {
+            producer.send(Messages.data(Topics.INGEST, "ingest-test", "topic-1",
+                    "{\"length\": 3, \"colour\": \"red\", \"species\": \"virginica\"}".getBytes(StandardCharsets.UTF_8)));
+            producer.send(Messages.data(Topics.INGEST, "ingest-test", "topic-2", new byte[] {(byte) 0xff, 0x00}));
+            producer.send(Messages.data(Topics.INGEST, "other-pipeline", "topic-3", "{}".getBytes(StandardCharsets.UTF_8)));
+            ProducerRecord<String, byte[]> noKey = new ProducerRecord<>(Topics.INGEST, null,
+                    "{\"length\": \"Infinity\", \"colour\": \"red\", \"species\": \"setosa\"}".getBytes(StandardCharsets.UTF_8));
+            noKey.headers().add(Headers.PIPELINE, Headers.utf8("ingest-test"));
+            producer.send(noKey);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(read(Topics.RECORDS, CanonicalRecord.class, "topic-")).extracting(CanonicalRecord::id)
+                    .containsExactly("topic-1");
+            List<RejectedRecord> rejected = new ArrayList<>(read(Topics.REJECTED, RejectedRecord.class, "topic-"));
+            rejected.addAll(read(Topics.REJECTED, RejectedRecord.class, Topics.INGEST + "-"));
+            assertThat(rejected).extracting(RejectedRecord::reason).containsExactlyInAnyOrder(
+                    ReasonCode.BAD_ENCODING, ReasonCode.UNKNOWN_PIPELINE, ReasonCode.NON_FINITE);
+            assertThat(rejected).allSatisfy(r -> assertThat(r.source().topic()).isEqualTo(Topics.INGEST));
+        });
+    }
+
+    private <T> List<T> read(String topic, Class<T> type, String idPrefix) {
+        List<T> out = new ArrayList<>();
+        new TopicReader(new KafkaSettings(bootstrap)).readAll(topic, record -> {
+            if (record.key() != null && record.key().startsWith(idPrefix) && !Messages.isEndOfData(record)) {
+                out.add(EventCodec.fromBytes(record.value(), type));
+            }
+        });
+        return out;
+    }
+}

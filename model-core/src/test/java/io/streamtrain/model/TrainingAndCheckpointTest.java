@@ -1,0 +1,110 @@
+package io.streamtrain.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.features.FeatureEncoder;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real backprop with DJL's PyTorch engine on a small problem whose answer is known. */
+class TrainingAndCheckpointTest {
+
+    private static final PipelineSpec SPEC = SpecLoader.parse("""
+            pipeline: xor
+            data: {label: y, task: classification}
+            model: {hidden: [16, 16]}
+            train: {optimizer: adam, learningRate: 0.01, seed: 3}
+            """);
+    private static final NormalizationStats STATS = new NormalizationStats(1, "xor", 1, 0,
+            List.of(new NormalizationStats.NumericFeature("a", 1, 0, 1),
+                    new NormalizationStats.NumericFeature("b", 1, 0, 1)),
+            List.of(), new NormalizationStats.LabelInfo("classification", List.of("same", "different"), 0, 0));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void learnsXorAndTheCheckpointScoresTheSameAfterLoading() throws IOException {
+        List<Batch> train = xorBatches(60, 1);
+        List<Batch> validation = xorBatches(10, 2);
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            float firstLoss = session.step(train.get(0));
+            float lastLoss = firstLoss;
+            for (int epoch = 0; epoch < 15; epoch++) {
+                for (Batch batch : train) {
+                    lastLoss = session.step(batch);
+                }
+            }
+            assertThat(lastLoss).isLessThan(firstLoss / 4);
+
+            CheckpointWriter.Written written = new CheckpointWriter(dir).write(session,
+                    new CheckpointManifest(1, "xor", "e001", 1, 900, 57600, "hash", null, STATS, 1L));
+            assertThat(written.dir()).isEqualTo(dir.resolve("xor/e001"));
+            assertThat(Files.list(dir.resolve("xor")).map(p -> p.getFileName().toString())).containsExactly("e001");
+
+            try (InferenceModel model = InferenceModel.load(SPEC, written.dir(), written.sha256(), 1)) {
+                EvaluationResult result = ModelScorer.score(model, validation, new FeatureEncoder(STATS));
+                assertThat(result.rows()).isEqualTo(640);
+                assertThat(result.metrics().get("accuracy")).isGreaterThan(0.95);
+                assertThat(model.manifest().parametersSha256()).isEqualTo(written.sha256());
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointWhoseDigestDoesNotMatchIsRefused() throws IOException {
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            CheckpointWriter.Written written = new CheckpointWriter(dir).write(session,
+                    new CheckpointManifest(1, "xor", "e000", 0, 0, 0, "hash", null, STATS, 1L));
+            assertThatThrownBy(() -> InferenceModel.load(SPEC, written.dir(), "0".repeat(64), 1))
+                    .isInstanceOf(IOException.class).hasMessageContaining("SHA-256");
+        }
+    }
+
+    @Test
+    void aFixedSeedGivesTheSameParameters() throws IOException {
+        String first = trainAndDigest("a");
+        String second = trainAndDigest("b");
+        assertThat(second).isEqualTo(first);
+    }
+
+    private String trainAndDigest(String name) throws IOException {
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            for (Batch batch : xorBatches(5, 9)) {
+                session.step(batch);
+            }
+            return new CheckpointWriter(dir).write(session,
+                    new CheckpointManifest(1, "xor", name, 1, 5, 320, "hash", null, STATS, 1L)).sha256();
+        }
+    }
+
+    /** Points in [-1, 1]^2; the class says whether both coordinates have the same sign. */
+    private static List<Batch> xorBatches(int count, long seed) {
+        Random random = new Random(seed);
+        List<Batch> batches = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            float[] features = new float[64 * 2];
+            int[] classes = new int[64];
+            for (int r = 0; r < 64; r++) {
+                float x = random.nextFloat() * 2 - 1;
+                float y = random.nextFloat() * 2 - 1;
+                features[2 * r] = x;
+                features[2 * r + 1] = y;
+                classes[r] = (x > 0) == (y > 0) ? 0 : 1;
+            }
+            batches.add(new Batch("xor", "b" + b, 1, 64, 2, features, classes, null));
+        }
+        return batches;
+    }
+}

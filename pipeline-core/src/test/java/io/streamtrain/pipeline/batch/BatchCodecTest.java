@@ -1,0 +1,62 @@
+package io.streamtrain.pipeline.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class BatchCodecTest {
+
+    @Test
+    void classificationBatchRoundTrips() {
+        Batch batch = new Batch("iris", "train-x-000001", 3, 2, 3, new float[] {1, 2, 3, -4, 5.5f, Float.MIN_VALUE},
+                new int[] {2, 0}, null);
+        Batch decoded = BatchCodec.decode(BatchCodec.encode(batch));
+        assertThat(decoded.pipeline()).isEqualTo("iris");
+        assertThat(decoded.batchId()).isEqualTo("train-x-000001");
+        assertThat(decoded.statsVersion()).isEqualTo(3);
+        assertThat(decoded.features()).containsExactly(batch.features());
+        assertThat(decoded.classes()).containsExactly(2, 0);
+        assertThat(decoded.targets()).isNull();
+    }
+
+    @Test
+    void regressionBatchRoundTripsAndIsCompact() {
+        float[] features = new float[128 * 20];
+        Arrays.fill(features, 0.123456f);
+        float[] targets = new float[128];
+        Arrays.fill(targets, -1.5f);
+        byte[] bytes = BatchCodec.encode(new Batch("d", "b", 1, 128, 20, features, null, targets));
+        assertThat(bytes.length).isLessThan(4 * 128 * 21 + 64);
+        Batch decoded = BatchCodec.decode(bytes);
+        assertThat(decoded.targets()).containsExactly(targets);
+        assertThat(decoded.classification()).isFalse();
+    }
+
+    @Test
+    void garbageIsRefused() {
+        assertThatThrownBy(() -> BatchCodec.decode(new byte[] {1, 2, 3})).isInstanceOf(IllegalArgumentException.class);
+        byte[] valid = BatchCodec.encode(new Batch("d", "b", 1, 1, 1, new float[] {1}, new int[] {0}, null));
+        assertThatThrownBy(() -> BatchCodec.decode(Arrays.copyOf(valid, valid.length - 2)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void assemblerCutsFullBatchesAndFlushesTheRest() {
+        BatchAssembler assembler = new BatchAssembler("p", "train", 1, 2, 1, true);
+        int full = 0;
+        for (int i = 0; i < 5; i++) {
+            assembler.rowBuffer()[assembler.rowOffset()] = i;
+            if (assembler.commitClass(i % 2) != null) {
+                full++;
+            }
+        }
+        Batch last = assembler.flush();
+        assertThat(full).isEqualTo(2);
+        assertThat(last.rows()).isEqualTo(1);
+        assertThat(last.features()).containsExactly(4f);
+        assertThat(last.batchId()).isEqualTo("train-000002");
+        assertThat(assembler.flush()).isNull();
+    }
+}

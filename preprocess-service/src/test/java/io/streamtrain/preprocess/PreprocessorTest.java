@@ -1,0 +1,115 @@
+package io.streamtrain.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtrain.contracts.CanonicalRecord;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.contracts.ReasonCode;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.ingest.Rejection;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The preprocessing logic without Kafka: warm-up, split, shuffle, batching and end of data. */
+class PreprocessorTest {
+
+    private static final PipelineSpec SPEC = SpecLoader.parse("""
+            pipeline: p
+            data: {label: y, task: classification}
+            split: {validation: 0.25}
+            batch: {size: 8, shuffleBuffer: 50}
+            preprocess: {warmupRecords: 20}
+            """);
+
+    private final Recorder out = new Recorder();
+
+    @Test
+    void everyRecordEndsInExactlyOneBatchOrIsRejected() {
+        Preprocessor preprocessor = new Preprocessor(SPEC, null, "t", out);
+        for (int i = 0; i < 200; i++) {
+            preprocessor.accept(record(i, i < 100 ? "a" : "b"));
+        }
+        preprocessor.accept(record(200, "c"));
+        preprocessor.endOfData();
+
+        assertThat(out.stats).hasSize(1);
+        assertThat(out.stats.get(0).label().classes()).containsExactly("a");
+        // Classes were learned from the first 20 records: every "b" and "c" is an unknown class.
+        assertThat(out.rejected).hasSize(101).allMatch(r -> r.reason() == ReasonCode.UNKNOWN_CLASS);
+        long rows = out.train.stream().mapToLong(Batch::rows).sum() + out.validation.stream().mapToLong(Batch::rows).sum();
+        assertThat(rows).isEqualTo(100);
+        assertThat(out.endOfData).containsExactly(out.train.size() + ":" + out.validation.size());
+        assertThat(out.validation.stream().mapToLong(Batch::rows).sum()).isBetween(10L, 40L);
+    }
+
+    @Test
+    void sortedInputLeavesTheShuffleBufferMixed() {
+        Preprocessor preprocessor = new Preprocessor(SPEC, null, "t", out);
+        for (int i = 0; i < 400; i++) {
+            preprocessor.accept(record(i, "a"));
+        }
+        preprocessor.endOfData();
+        Batch first = out.train.get(0);
+        float[] x = first.features();
+        boolean sorted = true;
+        for (int r = 1; r < first.rows(); r++) {
+            sorted &= x[r] > x[r - 1];
+        }
+        assertThat(sorted).as("first train batch is in input order").isFalse();
+    }
+
+    @Test
+    void restoredStatisticsAreKeptAndNotPublishedAgain() {
+        NormalizationStats restored = new NormalizationStats(1, "p", 4, 20,
+                List.of(new NormalizationStats.NumericFeature("x", 20, 100, 10)), List.of(),
+                new NormalizationStats.LabelInfo("classification", List.of("a"), 0, 0));
+        Preprocessor preprocessor = new Preprocessor(SPEC, restored, "t", out);
+        preprocessor.accept(record(110, "a"));
+        preprocessor.endOfData();
+        assertThat(out.stats).isEmpty();
+        Batch only = out.train.isEmpty() ? out.validation.get(0) : out.train.get(0);
+        assertThat(only.statsVersion()).isEqualTo(4);
+        assertThat(only.features()).containsExactly(1f);
+    }
+
+    private static CanonicalRecord record(int i, String label) {
+        return new CanonicalRecord(1, "p", "f:" + i, label, Map.of("x", (double) i), null);
+    }
+
+    private static final class Recorder implements PreprocessOutput {
+        final List<NormalizationStats> stats = new ArrayList<>();
+        final List<Batch> train = new ArrayList<>();
+        final List<Batch> validation = new ArrayList<>();
+        final List<Rejection> rejected = new ArrayList<>();
+        final List<String> endOfData = new ArrayList<>();
+
+        @Override
+        public void stats(NormalizationStats s) {
+            stats.add(s);
+        }
+
+        @Override
+        public void trainBatch(Batch batch) {
+            train.add(batch);
+        }
+
+        @Override
+        public void validationBatch(Batch batch) {
+            validation.add(batch);
+        }
+
+        @Override
+        public void rejected(CanonicalRecord record, Rejection rejection) {
+            rejected.add(rejection);
+        }
+
+        @Override
+        public void endOfData(long trainBatches, long trainRows, long validationBatches, long validationRows) {
+            endOfData.add(trainBatches + ":" + validationBatches);
+        }
+    }
+}
