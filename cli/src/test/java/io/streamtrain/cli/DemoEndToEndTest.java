@@ -7,7 +7,9 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.testing.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,5 +61,43 @@ class DemoEndToEndTest {
 
         // Everything the demo started is stopped, and the pid files are gone with the processes.
         assertThat(work.resolve("run/pids")).isEmptyDirectory();
+    }
+
+    @Test
+    void regressionLearnsALinearTargetAndReportsErrorsInOriginalUnits() throws Exception {
+        // y = 100 + 30 x1 - 20 x2 + offset(colour) + noise(sd 2): the best possible RMSE is about 2.
+        Random random = new Random(11);
+        Map<String, Double> offsets = Map.of("red", 0.0, "green", 15.0, "blue", -10.0);
+        List<String> colours = List.copyOf(new TreeMap<>(offsets).keySet());
+        StringBuilder csv = new StringBuilder("x1,x2,colour,y\n");
+        for (int i = 0; i < 1200; i++) {
+            double x1 = random.nextDouble() * 10;
+            double x2 = random.nextDouble() * 10;
+            String colour = colours.get(random.nextInt(3));
+            double y = 100 + 30 * x1 - 20 * x2 + offsets.get(colour) + random.nextGaussian() * 2;
+            csv.append(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s,%.4f%n", x1, x2, colour, y));
+        }
+        Path data = Files.writeString(work.resolve("linear.csv"), csv);
+        Path spec = Files.writeString(work.resolve("linear.yaml"), """
+                pipeline: linear-e2e
+                data: {label: y, task: regression}
+                batch: {size: 32, shuffleBuffer: 2000}
+                model: {hidden: [32]}
+                train: {learningRate: 0.01, epochs: 25, checkpointEvery: 100000}
+                evaluate: {metric: rmse}
+                """);
+        Path report = work.resolve("linear-report.json");
+        int exit = StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", spec.toString(), "--data", data.toString(), "--workdir", work.resolve("run").toString(),
+                "--report", report.toString(), "--timeout", "PT6M");
+
+        assertThat(exit).isZero();
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        JsonNode champion = result.path("champion").path("metrics");
+        assertThat(champion.path("r2").asDouble()).isGreaterThan(0.98);
+        // Original units: the noise floor is about 2, and the target's own spread is about 100.
+        assertThat(champion.path("rmse").asDouble()).isBetween(1.5, 10.0);
+        assertThat(champion.path("mae").asDouble()).isLessThan(champion.path("rmse").asDouble());
+        assertThat(result.path("champion").path("confusionMatrix").isNull()).isTrue();
     }
 }

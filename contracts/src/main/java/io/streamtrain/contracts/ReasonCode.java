@@ -11,8 +11,7 @@ public enum ReasonCode {
     MISSING_VALUE("a feature is absent or null"),
     WRONG_TYPE("a value has the wrong type for its feature or label"),
     NON_FINITE("a numeric value is NaN or infinite"),
-    UNKNOWN_CLASS("the label is not one of the pipeline's classes"),
-    UNKNOWN_PIPELINE("the message names a pipeline this deployment does not run");
+    UNKNOWN_CLASS("the label is not one of the pipeline's classes");
 
     private final String description;
 

@@ -1,13 +1,9 @@
 package io.streamtrain.ingest;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.streamtrain.contracts.Headers;
-import io.streamtrain.contracts.ReasonCode;
 import io.streamtrain.contracts.SourceRef;
-import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.support.kafka.Messages;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -18,7 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Consumes raw JSON records from {@code streamtrain.ingest.v1} in batches and hands each to the
- * {@link RecordRouter}; forwards end-of-data markers. The batch is acknowledged (its offsets committed) only
+ * {@link RecordRouter}; forwards end-of-data markers. Messages whose pipeline header names another pipeline are
+ * left to that pipeline's deployment (each reads the topic in its own consumer group). The batch is acknowledged (its offsets committed) only
  * after every output write is acknowledged. The record id is the message key, else topic-partition-offset.
  */
 @ApplicationScoped
@@ -41,10 +38,9 @@ public class IngestTopicConsumer {
             String id = record.key() != null ? record.key()
                     : record.topic() + "-" + record.partition() + "-" + record.offset();
             if (!Messages.belongsTo(record, pipeline)) {
-                sends.add(router.reject(id, new Rejection(ReasonCode.UNKNOWN_PIPELINE, Headers.PIPELINE,
-                        "the message is for pipeline '" + Messages.pipelineOf(record) + "'; this deployment runs '"
-                                + pipeline + "'"), source, text(record.value())).sent());
-            } else if (Messages.isEndOfData(record)) {
+                continue;
+            }
+            if (Messages.isEndOfData(record)) {
                 RecordRouter.awaitAll(sends);
                 sends.clear();
                 sends.addAll(router.endOfData(accepted));
@@ -57,9 +53,5 @@ public class IngestTopicConsumer {
             }
         }
         RecordRouter.awaitAll(sends);
-    }
-
-    private static String text(byte[] value) {
-        return value == null ? "" : new String(value, StandardCharsets.UTF_8);
     }
 }

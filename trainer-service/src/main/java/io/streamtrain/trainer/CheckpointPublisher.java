@@ -33,6 +33,8 @@ public class CheckpointPublisher {
     private final PipelineSpec spec;
     private final CheckpointWriter writer;
     private final KafkaProducer<String, byte[]> producer;
+    private String lastId;
+    private CheckpointWriter.Written lastWritten;
 
     public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka,
                                @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir) {
@@ -45,9 +47,12 @@ public class CheckpointPublisher {
                             boolean finalCheckpoint) throws IOException {
         String id = String.format("e%03d-s%08d", progress.epoch(), progress.step());
         long now = System.currentTimeMillis();
-        CheckpointWriter.Written written = writer.write(session, new CheckpointManifest(SchemaVersion.CURRENT,
-                spec.pipeline(), id, progress.epoch(), progress.step(), progress.samples(), spec.hash(), null, stats,
-                now));
+        // The end of the last epoch can fall on a step checkpoint: announce that one again as final, unchanged.
+        CheckpointWriter.Written written = id.equals(lastId) ? lastWritten : writer.write(session,
+                new CheckpointManifest(SchemaVersion.CURRENT, spec.pipeline(), id, progress.epoch(), progress.step(),
+                        progress.samples(), spec.hash(), null, stats, now));
+        lastId = id;
+        lastWritten = written;
         TrainingProgress.Window window = progress.window();
         CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, progress.epoch(),
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),

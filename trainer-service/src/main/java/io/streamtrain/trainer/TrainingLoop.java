@@ -108,7 +108,10 @@ public class TrainingLoop {
                         continue;
                     }
                     boolean last = progress.epoch() >= spec.train().epochs();
-                    checkpoints.publish(session, stats, progress, last);
+                    boolean alreadySaved = progress.step() % spec.train().checkpointEvery() == 0;
+                    if (last || !alreadySaved) {
+                        checkpoints.publish(session, stats, progress, last);
+                    }
                     if (last) {
                         LOG.infof("training of '%s' complete: %d epochs, %d steps, %d samples", spec.pipeline(),
                                 progress.epoch(), progress.step(), progress.samples());

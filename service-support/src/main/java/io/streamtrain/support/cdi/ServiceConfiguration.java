@@ -6,7 +6,9 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import io.smallrye.common.annotation.Identifier;
 import java.nio.file.Path;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -21,6 +23,17 @@ public class ServiceConfiguration {
     @Singleton
     PipelineSpec pipelineSpec(@ConfigProperty(name = "streamtrain.spec") String specPath) {
         return SpecLoader.load(Path.of(specPath));
+    }
+
+    /**
+     * Kafka settings that channels name with {@code kafka-configuration=streamtrain-pipeline}: a consumer group of
+     * their own per service and pipeline, so deployments of several pipelines can share the topics.
+     */
+    @Produces
+    @Identifier("streamtrain-pipeline")
+    Map<String, Object> pipelineChannelConfiguration(PipelineSpec spec,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
+        return Map.of("group.id", "streamtrain-" + service + "-" + spec.pipeline());
     }
 
     @Produces
