@@ -11,7 +11,8 @@ public enum ReasonCode {
     MISSING_VALUE("a feature is absent or null"),
     WRONG_TYPE("a value has the wrong type for its feature or label"),
     NON_FINITE("a numeric value is NaN or infinite"),
-    UNKNOWN_CLASS("the label is not one of the pipeline's classes");
+    UNKNOWN_CLASS("the label is not one of the pipeline's classes"),
+    DUPLICATE_ID("a record with the same id was seen shortly before (a retry or a replay)");
 
     private final String description;
 

@@ -4,15 +4,10 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.streamtrain.contracts.CanonicalRecord;
-import io.streamtrain.contracts.EndOfData;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.ReasonCode;
-import io.streamtrain.contracts.RejectedRecord;
-import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
-import io.streamtrain.pipeline.batch.Batch;
-import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -22,9 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,16 +32,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The preprocessing loop. In: canonical records from {@code streamtrain.records.v1} (read committed). Out, in one
- * Kafka transaction per poll together with the consumed offsets: statistics to {@code streamtrain.stats.v1},
- * batches to the train and validation batch topics, dead letters to {@code streamtrain.rejected.v1}, and
- * end-of-data markers on every partition of both batch topics.
+ * The preprocessing loop, exactly once. In: canonical records from {@code streamtrain.records.v1} (read
+ * committed). Out: what the {@link Preprocessor} makes, written in one Kafka transaction per poll together with the
+ * consumer offset, whose metadata counts every output committed so far ({@link OutputProgress}).
+ *
+ * <p>Records wait in memory (warm-up sample, shuffle buffer, partial batches) across transactions, so a restart
+ * cannot resume from the committed offset alone. Instead it replays the records topic from the beginning: the
+ * preprocessor is deterministic, so it makes the same outputs in the same order, and {@link SequencedOutput}
+ * drops the ones already committed. A crash at any point therefore loses nothing and writes nothing twice. The
+ * records topic must have one partition (poll order across partitions is not deterministic); one preprocessor
+ * instance runs per pipeline, and a restarted one fences the old one through its transactional id.
  */
 @ApplicationScoped
-public class PreprocessLoop implements PreprocessOutput {
+public class PreprocessLoop {
 
     private static final Logger LOG = Logger.getLogger(PreprocessLoop.class);
-    static final String STAGE = "preprocess";
 
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
@@ -64,18 +64,29 @@ public class PreprocessLoop implements PreprocessOutput {
     }
 
     void onStart(@Observes StartupEvent event) {
-        NormalizationStats restored = new StatsLookup(kafka).latest(spec.pipeline()).orElse(null);
-        if (restored != null) {
-            LOG.infof("restored statistics version %d of pipeline '%s'", restored.version(), spec.pipeline());
-        }
         String transactionalId = "streamtrain-preprocess-" + spec.pipeline() + "-" + instanceId;
         producer = new KafkaProducer<>(kafka.transactionalProducer(transactionalId, transactionalId));
         producer.initTransactions();
         consumer = new KafkaConsumer<>(kafka.consumer("preprocess-" + instanceId, "streamtrain-preprocess-" + spec.pipeline()));
-        consumer.subscribe(List.of(Topics.RECORDS));
-        String batchPrefix = Long.toString(System.currentTimeMillis(), 36);
-        Preprocessor preprocessor = new Preprocessor(spec, restored, batchPrefix, this);
-        thread = new Thread(() -> run(preprocessor), "preprocess-loop");
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.RECORDS, Duration.ofSeconds(60)).stream()
+                .map(p -> new TopicPartition(Topics.RECORDS, p.partition())).toList();
+        if (partitions.size() != 1) {
+            throw new IllegalStateException(Topics.RECORDS + " has " + partitions.size() + " partitions; exactly-once "
+                    + "preprocessing needs one (create it with --partitions 1)");
+        }
+        TopicPartition input = partitions.get(0);
+        consumer.assign(partitions);
+        OffsetAndMetadata committed = consumer.committed(Set.of(input)).get(input);
+        OutputProgress progress = OutputProgress.parse(committed == null ? null : committed.metadata());
+        consumer.seekToBeginning(partitions);
+        NormalizationStats restored = new StatsLookup(kafka).latest(spec.pipeline()).orElse(null);
+        if (restored != null || committed != null) {
+            LOG.infof("restarting '%s': statistics version %s, replaying %s from the beginning past %s",
+                    spec.pipeline(), restored == null ? "none" : restored.version(), Topics.RECORDS, progress);
+        }
+        SequencedOutput output = new SequencedOutput(new KafkaOutput(spec.pipeline(), producer), progress);
+        Preprocessor preprocessor = new Preprocessor(spec, restored, output);
+        thread = new Thread(() -> run(preprocessor, output, input), "preprocess-loop");
         thread.start();
     }
 
@@ -89,7 +100,7 @@ public class PreprocessLoop implements PreprocessOutput {
         }
     }
 
-    private void run(Preprocessor preprocessor) {
+    private void run(Preprocessor preprocessor, SequencedOutput output, TopicPartition input) {
         try {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
@@ -97,20 +108,17 @@ public class PreprocessLoop implements PreprocessOutput {
                     continue;
                 }
                 producer.beginTransaction();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(preprocessor, record);
-                    offsets.put(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1));
+                    handle(preprocessor, output, record);
                 }
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.sendOffsetsToTransaction(Map.of(input, new OffsetAndMetadata(consumer.position(input),
+                        output.progress().toMetadata())), consumer.groupMetadata());
                 producer.commitTransaction();
             }
         } catch (WakeupException e) {
             // Shutting down.
         } catch (RuntimeException e) {
-            LOG.error("preprocessing stopped; the service exits so that it restarts from the last committed "
-                    + "transaction", e);
+            LOG.error("preprocessing stopped; the service exits and a restart replays from the last commit", e);
             Quarkus.asyncExit(1);
         } finally {
             consumer.close();
@@ -118,7 +126,7 @@ public class PreprocessLoop implements PreprocessOutput {
         }
     }
 
-    private void handle(Preprocessor preprocessor, ConsumerRecord<String, byte[]> record) {
+    private void handle(Preprocessor preprocessor, SequencedOutput output, ConsumerRecord<String, byte[]> record) {
         if (!Messages.belongsTo(record, spec.pipeline())) {
             return;
         }
@@ -131,53 +139,11 @@ public class PreprocessLoop implements PreprocessOutput {
             canonical = EventCodec.fromBytes(record.value(), CanonicalRecord.class);
         } catch (IllegalArgumentException e) {
             String text = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
-            sendRejected(record.key(), null, new Rejection(ReasonCode.MALFORMED_JSON, null,
-                    "not a canonical record: " + e.getMessage()), text);
+            output.rejected(new CanonicalRecord(0, spec.pipeline(), record.key(), null, Map.of(), null),
+                    new Rejection(ReasonCode.MALFORMED_JSON, null, "not a canonical record: " + e.getMessage()
+                            + "; text: " + text.substring(0, Math.min(200, text.length()))));
             return;
         }
         preprocessor.accept(canonical);
-    }
-
-    @Override
-    public void stats(NormalizationStats stats) {
-        LOG.infof("statistics version %d of '%s' from %d warm-up records: %d inputs, %d outputs",
-                stats.version(), stats.pipeline(), stats.warmupRecords(), stats.inputSize(), stats.outputSize());
-        producer.send(Messages.data(Topics.STATS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(stats)));
-    }
-
-    @Override
-    public void trainBatch(Batch batch) {
-        producer.send(Messages.data(Topics.BATCHES_TRAIN, spec.pipeline(), batch.batchId(), BatchCodec.encode(batch)));
-    }
-
-    @Override
-    public void validationBatch(Batch batch) {
-        producer.send(Messages.data(Topics.BATCHES_VALIDATION, spec.pipeline(), batch.batchId(),
-                BatchCodec.encode(batch)));
-    }
-
-    @Override
-    public void rejected(CanonicalRecord record, Rejection rejection) {
-        sendRejected(record.id(), record, rejection, EventCodec.toJson(record));
-    }
-
-    private void sendRejected(String id, CanonicalRecord record, Rejection rejection, String original) {
-        RejectedRecord dead = new RejectedRecord(SchemaVersion.CURRENT, spec.pipeline(), id, STAGE, rejection.reason(),
-                rejection.field(), rejection.detail(), record == null ? null : record.source(), original, false,
-                System.currentTimeMillis());
-        producer.send(Messages.data(Topics.REJECTED, spec.pipeline(), id, EventCodec.toBytes(dead)));
-    }
-
-    @Override
-    public void endOfData(long trainBatches, long trainRows, long validationBatches, long validationRows) {
-        LOG.infof("end of data for '%s': %d train batches (%d rows), %d validation batches (%d rows)",
-                spec.pipeline(), trainBatches, trainRows, validationBatches, validationRows);
-        marker(Topics.BATCHES_TRAIN, trainBatches, trainRows);
-        marker(Topics.BATCHES_VALIDATION, validationBatches, validationRows);
-    }
-
-    private void marker(String topic, long batches, long rows) {
-        EndOfData marker = new EndOfData(SchemaVersion.CURRENT, spec.pipeline(), STAGE, batches, rows);
-        producer.partitionsFor(topic).forEach(p -> producer.send(Messages.endOfData(topic, p.partition(), marker)));
     }
 }

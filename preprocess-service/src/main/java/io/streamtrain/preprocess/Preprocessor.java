@@ -25,7 +25,7 @@ final class Preprocessor {
     private final PipelineSpec spec;
     private final PreprocessOutput output;
     private final SplitAssigner split;
-    private final String batchPrefix;
+    private final RecentIds recentIds;
     private final StatsBuilder warmupStats;
     private final List<CanonicalRecord> warmup = new ArrayList<>();
     private FeatureEncoder encoder;
@@ -40,13 +40,16 @@ final class Preprocessor {
     }
 
     /**
+     * Everything here is a deterministic function of the input sequence and the seed (batch ids included), so
+     * replaying the same input reproduces the same outputs in the same order: what exactly-once recovery
+     * relies on.
+     *
      * @param restored statistics already published for this pipeline (kept as they are), or null to compute them
-     * @param batchPrefix makes batch ids unique across preprocessor instances and restarts
      */
-    Preprocessor(PipelineSpec spec, NormalizationStats restored, String batchPrefix, PreprocessOutput output) {
+    Preprocessor(PipelineSpec spec, NormalizationStats restored, PreprocessOutput output) {
         this.spec = spec;
         this.output = output;
-        this.batchPrefix = batchPrefix;
+        this.recentIds = new RecentIds(spec.preprocess().dedupeWindow());
         this.split = new SplitAssigner(spec.split().validation(), spec.train().seed());
         this.warmupStats = new StatsBuilder(spec);
         if (restored != null) {
@@ -59,6 +62,11 @@ final class Preprocessor {
     }
 
     void accept(CanonicalRecord record) {
+        if (!recentIds.add(record.id())) {
+            output.rejected(record, new Rejection(ReasonCode.DUPLICATE_ID, null, "the record id '" + record.id()
+                    + "' was already seen among the last " + spec.preprocess().dedupeWindow() + " records"));
+            return;
+        }
         if (encoder == null) {
             warmup.add(record);
             warmupStats.add(record);
@@ -103,9 +111,9 @@ final class Preprocessor {
     private void start(NormalizationStats stats) {
         encoder = new FeatureEncoder(stats);
         shuffle = new ShuffleBuffer<>(spec.batch().shuffleBuffer(), spec.train().seed());
-        train = new BatchAssembler(spec.pipeline(), "train-" + batchPrefix, stats.version(), spec.batch().size(),
+        train = new BatchAssembler(spec.pipeline(), "train", stats.version(), spec.batch().size(),
                 encoder.inputSize(), spec.classification());
-        validation = new BatchAssembler(spec.pipeline(), "validation-" + batchPrefix, stats.version(),
+        validation = new BatchAssembler(spec.pipeline(), "validation", stats.version(),
                 spec.batch().size(), encoder.inputSize(), spec.classification());
     }
 

@@ -29,7 +29,7 @@ class PreprocessorTest {
 
     @Test
     void everyRecordEndsInExactlyOneBatchOrIsRejected() {
-        Preprocessor preprocessor = new Preprocessor(SPEC, null, "t", out);
+        Preprocessor preprocessor = new Preprocessor(SPEC, null, out);
         for (int i = 0; i < 200; i++) {
             preprocessor.accept(record(i, i < 100 ? "a" : "b"));
         }
@@ -48,7 +48,7 @@ class PreprocessorTest {
 
     @Test
     void sortedInputLeavesTheShuffleBufferMixed() {
-        Preprocessor preprocessor = new Preprocessor(SPEC, null, "t", out);
+        Preprocessor preprocessor = new Preprocessor(SPEC, null, out);
         for (int i = 0; i < 400; i++) {
             preprocessor.accept(record(i, "a"));
         }
@@ -67,7 +67,7 @@ class PreprocessorTest {
         NormalizationStats restored = new NormalizationStats(1, "p", 4, 20,
                 List.of(new NormalizationStats.NumericFeature("x", 20, 100, 10)), List.of(),
                 new NormalizationStats.LabelInfo("classification", List.of("a"), 0, 0));
-        Preprocessor preprocessor = new Preprocessor(SPEC, restored, "t", out);
+        Preprocessor preprocessor = new Preprocessor(SPEC, restored, out);
         preprocessor.accept(record(110, "a"));
         preprocessor.endOfData();
         assertThat(out.stats).isEmpty();

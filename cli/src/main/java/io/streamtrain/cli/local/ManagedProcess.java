@@ -89,6 +89,11 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process at once (SIGKILL, as kill -9) and waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Sends SIGTERM without waiting, so several processes can stop at once. */
     public void requestStop() {
         process.destroy();

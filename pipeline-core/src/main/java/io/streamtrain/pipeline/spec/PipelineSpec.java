@@ -26,8 +26,11 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
     public record Batch(int size, int shuffleBuffer) {
     }
 
-    /** Number of records from which the normalization statistics are computed. */
-    public record Preprocess(int warmupRecords) {
+    /**
+     * Number of records from which the normalization statistics are computed, and how many recent record ids
+     * are remembered to drop duplicates (0 turns it off).
+     */
+    public record Preprocess(int warmupRecords, int dedupeWindow) {
     }
 
     /** Hidden layer widths and their activation. */

@@ -73,8 +73,9 @@ public final class SpecLoader {
                 batchNode.child("shuffleBuffer").integer(10_000, 0, 10_000_000));
 
         SpecNode preNode = root.section("preprocess");
-        preNode.onlyKeys(Set.of("warmupRecords"));
-        var preprocess = new PipelineSpec.Preprocess(preNode.child("warmupRecords").integer(2_000, 1, 10_000_000));
+        preNode.onlyKeys(Set.of("warmupRecords", "dedupeWindow"));
+        var preprocess = new PipelineSpec.Preprocess(preNode.child("warmupRecords").integer(2_000, 1, 10_000_000),
+                preNode.child("dedupeWindow").integer(100_000, 0, 10_000_000));
 
         PipelineSpec.Model model = model(root.section("model"));
         PipelineSpec.Train train = train(root.section("train"));
