@@ -5,19 +5,49 @@ import java.util.List;
 
 /**
  * The versioned statistics with which raw records become model inputs, on the compacted {@link Topics#STATS}
- * (key: pipeline). The input vector is the numeric features (z-scored) in order, then the one-hot encoding of
- * each categorical feature in order; for regression the target is z-scored with {@code label.mean/std}.
+ * (key: pipeline). They are also the pipeline's inferred schema: which features are numeric and which
+ * categorical. The input vector is the numeric features (z-scored, then clipped to +/- {@code clip} when set) in
+ * order, then for each categorical feature in order a one-hot block of its vocabulary plus one last
+ * {@code unknown} slot for values outside it. For regression the target is z-scored with {@code label.mean/std}.
+ * Each feature says what a missing value becomes ({@link #REJECT}, {@link #MEAN}, {@link #MOST_FREQUENT}).
  */
 public record NormalizationStats(int schemaVersion, String pipeline, int version, long warmupRecords,
                                  List<NumericFeature> numeric, List<CategoricalFeature> categorical,
-                                 LabelInfo label) {
+                                 LabelInfo label, Double clip) {
 
-    /** A numeric feature's mean and standard deviation over the warm-up sample. */
-    public record NumericFeature(String name, long count, double mean, double std) {
+    public static final String REJECT = "reject";
+    public static final String MEAN = "mean";
+    public static final String MOST_FREQUENT = "most_frequent";
+    /** The name of the last slot of each categorical block, for values outside the vocabulary. */
+    public static final String UNKNOWN = "<unknown>";
+
+    public NormalizationStats(int schemaVersion, String pipeline, int version, long warmupRecords,
+                              List<NumericFeature> numeric, List<CategoricalFeature> categorical, LabelInfo label) {
+        this(schemaVersion, pipeline, version, warmupRecords, numeric, categorical, label, null);
     }
 
-    /** A categorical feature's vocabulary; a value outside it encodes as all zeros. */
-    public record CategoricalFeature(String name, List<String> vocabulary) {
+    /** A numeric feature's mean and standard deviation over the warm-up sample, and its missing-value policy. */
+    public record NumericFeature(String name, long count, double mean, double std, String missing) {
+
+        public NumericFeature(String name, long count, double mean, double std) {
+            this(name, count, mean, std, REJECT);
+        }
+
+        public boolean imputed() {
+            return MEAN.equals(missing);
+        }
+    }
+
+    /** A categorical feature's vocabulary, its most frequent value and its missing-value policy. */
+    public record CategoricalFeature(String name, List<String> vocabulary, String mostFrequent, String missing) {
+
+        public CategoricalFeature(String name, List<String> vocabulary) {
+            this(name, vocabulary, vocabulary.isEmpty() ? null : vocabulary.get(0), REJECT);
+        }
+
+        public boolean imputed() {
+            return MOST_FREQUENT.equals(missing);
+        }
     }
 
     /** Classification: the ordered class names. Regression: the target's mean and standard deviation. */
@@ -28,7 +58,7 @@ public record NormalizationStats(int schemaVersion, String pipeline, int version
     public int inputSize() {
         int size = numeric.size();
         for (CategoricalFeature c : categorical) {
-            size += c.vocabulary().size();
+            size += c.vocabulary().size() + 1;
         }
         return size;
     }
@@ -42,7 +72,10 @@ public record NormalizationStats(int schemaVersion, String pipeline, int version
     public List<String> inputNames() {
         List<String> names = new ArrayList<>();
         numeric.forEach(n -> names.add(n.name()));
-        categorical.forEach(c -> c.vocabulary().forEach(v -> names.add(c.name() + "=" + v)));
+        for (CategoricalFeature c : categorical) {
+            c.vocabulary().forEach(v -> names.add(c.name() + "=" + v));
+            names.add(c.name() + "=" + UNKNOWN);
+        }
         return names;
     }
 }

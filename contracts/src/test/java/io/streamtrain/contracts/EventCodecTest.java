@@ -26,7 +26,7 @@ class EventCodecTest {
         for (Object event : events) {
             assertThat(EventCodec.fromBytes(EventCodec.toBytes(event), event.getClass())).isEqualTo(event);
         }
-        assertThat(stats.inputSize()).isEqualTo(3);
+        assertThat(stats.inputSize()).isEqualTo(4);
         assertThat(stats.outputSize()).isEqualTo(2);
     }
 

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Turns a canonical record into the network's input, exactly as in training, for the preprocessor and for
- * prediction on raw input alike. In: feature values (Double or String) and a label. Out: a float vector
- * (z-scored numerics, then one-hot categoricals; an unseen category encodes as all zeros), a class index or a
+ * prediction on raw input alike. In: feature values (Double, String, or null when missing) and a label. Out: a
+ * float vector (z-scored numerics, clipped when the statistics say so, then one-hot categoricals with a last slot
+ * for values outside the vocabulary; a missing value imputed by the feature's policy), a class index or a
  * z-scored target; or a {@link Rejection} when a value does not fit the statistics.
  */
 public final class FeatureEncoder {
@@ -54,30 +55,43 @@ public final class FeatureEncoder {
         for (NormalizationStats.NumericFeature feature : stats.numeric()) {
             Object value = features.get(feature.name());
             if (value == null) {
-                return new Rejection(ReasonCode.MISSING_VALUE, feature.name(), "the feature '" + feature.name() + "' is missing");
+                if (!feature.imputed()) {
+                    return missing(feature.name());
+                }
+                out[position++] = 0f;
+                continue;
             }
             if (!(value instanceof Number number)) {
                 return new Rejection(ReasonCode.WRONG_TYPE, feature.name(), "the numeric feature '" + feature.name()
                         + "' got the text \"" + value + "\"");
             }
             double std = feature.std() > 1e-12 ? feature.std() : 1.0;
-            out[position++] = (float) ((number.doubleValue() - feature.mean()) / std);
+            double z = (number.doubleValue() - feature.mean()) / std;
+            if (stats.clip() != null) {
+                z = Math.max(-stats.clip(), Math.min(stats.clip(), z));
+            }
+            out[position++] = (float) z;
         }
         for (int c = 0; c < stats.categorical().size(); c++) {
             NormalizationStats.CategoricalFeature feature = stats.categorical().get(c);
             Object value = features.get(feature.name());
             if (value == null) {
-                return new Rejection(ReasonCode.MISSING_VALUE, feature.name(), "the feature '" + feature.name() + "' is missing");
+                if (!feature.imputed() || feature.mostFrequent() == null) {
+                    return missing(feature.name());
+                }
+                value = feature.mostFrequent();
             }
-            int size = feature.vocabulary().size();
+            int size = feature.vocabulary().size() + 1;
             java.util.Arrays.fill(out, position, position + size, 0f);
             Integer index = vocabularyIndex.get(c).get(categoryKey(value));
-            if (index != null) {
-                out[position + index] = 1f;
-            }
+            out[position + (index != null ? index : size - 1)] = 1f;
             position += size;
         }
         return null;
+    }
+
+    private static Rejection missing(String feature) {
+        return new Rejection(ReasonCode.MISSING_VALUE, feature, "the feature '" + feature + "' is missing");
     }
 
     /** The class index of a label, or -1 when the label is not one of the classes. */

@@ -8,6 +8,7 @@ import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,16 @@ import java.util.TreeSet;
 
 /**
  * Computes normalization statistics from the warm-up sample. In: canonical records. Out: {@link NormalizationStats}.
- * Feature types come from the spec, or are inferred (numeric when every warm-up value is a number); categorical
- * vocabularies and, unless the spec fixes them, the classes are the sorted distinct values seen.
+ * Feature types come from the spec, or are inferred (numeric when every warm-up value is a number, categorical
+ * when a feature has fixed categories or any text value). Vocabularies are the spec's fixed categories or the
+ * sorted distinct values seen; classes are the spec's or the sorted distinct labels seen. Missing (null) values
+ * do not count; each feature records its missing-value policy and, for categories, the most frequent value.
  */
 public final class StatsBuilder {
 
     private final PipelineSpec spec;
     private final Map<String, Welford> numeric = new LinkedHashMap<>();
-    private final Map<String, TreeSet<String>> values = new LinkedHashMap<>();
+    private final Map<String, Map<String, Long>> valueCounts = new LinkedHashMap<>();
     private final Map<String, Boolean> allNumeric = new LinkedHashMap<>();
     private final TreeSet<String> classes = new TreeSet<>(NATURAL_ORDER);
     private final Welford target = new Welford();
@@ -56,13 +59,15 @@ public final class StatsBuilder {
             }
             track(name);
             Object value = feature.getValue();
+            if (value == null) {
+                continue;
+            }
             if (value instanceof Double d) {
                 numeric.get(name).add(d);
-                values.get(name).add(String.valueOf(d));
             } else {
                 allNumeric.put(name, false);
-                values.get(name).add(String.valueOf(value));
             }
+            valueCounts.get(name).merge(FeatureEncoder.categoryKey(value), 1L, Long::sum);
         }
         if (spec.classification()) {
             classes.add(String.valueOf(record.label()));
@@ -78,18 +83,13 @@ public final class StatsBuilder {
     public NormalizationStats build(int version) {
         List<NormalizationStats.NumericFeature> numericStats = new ArrayList<>();
         List<NormalizationStats.CategoricalFeature> categorical = new ArrayList<>();
-        for (String name : values.keySet()) {
-            FeatureType type = spec.data().features().get(name);
-            if (type == null) {
-                type = allNumeric.get(name) ? FeatureType.NUMERIC : FeatureType.CATEGORICAL;
-            }
-            if (type == FeatureType.NUMERIC) {
+        for (String name : valueCounts.keySet()) {
+            if (type(name) == FeatureType.NUMERIC) {
                 Welford w = numeric.get(name);
-                numericStats.add(new NormalizationStats.NumericFeature(name, w.count(), w.mean(), w.std()));
+                numericStats.add(new NormalizationStats.NumericFeature(name, w.count(), w.mean(), w.std(),
+                        spec.data().missingPolicy(name)));
             } else {
-                List<String> vocabulary = new ArrayList<>(values.get(name));
-                vocabulary.sort(NATURAL_ORDER);
-                categorical.add(new NormalizationStats.CategoricalFeature(name, vocabulary));
+                categorical.add(categorical(name));
             }
         }
         NormalizationStats.LabelInfo label = spec.classification()
@@ -97,12 +97,41 @@ public final class StatsBuilder {
                         spec.data().classes().isEmpty() ? List.copyOf(classes) : spec.data().classes(), 0, 0)
                 : new NormalizationStats.LabelInfo("regression", List.of(), target.mean(), target.std());
         return new NormalizationStats(SchemaVersion.CURRENT, spec.pipeline(), version, records, numericStats,
-                categorical, label);
+                categorical, label, spec.preprocess().clip());
+    }
+
+    private FeatureType type(String name) {
+        FeatureType declared = spec.data().features().get(name);
+        if (declared != null) {
+            return declared;
+        }
+        return allNumeric.get(name) && !spec.data().categories().containsKey(name)
+                ? FeatureType.NUMERIC : FeatureType.CATEGORICAL;
+    }
+
+    private NormalizationStats.CategoricalFeature categorical(String name) {
+        Map<String, Long> counts = valueCounts.get(name);
+        List<String> vocabulary = spec.data().categories().get(name);
+        if (vocabulary == null) {
+            vocabulary = new ArrayList<>(counts.keySet());
+            vocabulary.sort(NATURAL_ORDER);
+        }
+        String mostFrequent = null;
+        long best = -1;
+        for (String value : vocabulary) {
+            long count = counts.getOrDefault(value, 0L);
+            if (count > best) {
+                best = count;
+                mostFrequent = value;
+            }
+        }
+        return new NormalizationStats.CategoricalFeature(name, List.copyOf(vocabulary), mostFrequent,
+                spec.data().missingPolicy(name));
     }
 
     private void track(String name) {
         numeric.computeIfAbsent(name, n -> new Welford());
-        values.computeIfAbsent(name, n -> new TreeSet<>());
+        valueCounts.computeIfAbsent(name, n -> new HashMap<>());
         allNumeric.putIfAbsent(name, true);
     }
 

@@ -15,7 +15,9 @@ import java.util.Map;
  * Checks one raw record against the pipeline spec. In: a JSON tree (from a message or a CSV row). Out: the record
  * in canonical form (numbers as Double, categories as String, the label typed for the task), or the first
  * problem found. Declared features are checked by their type; without declarations every other field is a
- * feature, numeric when it is a number or numeric text, categorical otherwise.
+ * feature, numeric when it is a number or numeric text, categorical otherwise. A missing value (absent, null or
+ * blank; NaN too for a numeric feature) is rejected, unless the spec imputes the feature: then it is kept as null
+ * and the preprocessor fills it in. Infinity is always rejected.
  */
 public final class RecordValidator {
 
@@ -90,12 +92,11 @@ public final class RecordValidator {
     }
 
     private Object declared(String name, FeatureType type, JsonNode value) {
-        if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
-            return new Rejection(ReasonCode.MISSING_VALUE, name, "the feature '" + name + "' is missing");
+        if (missing(value)) {
+            return missingValue(name);
         }
         if (type == FeatureType.NUMERIC) {
-            Object number = numeric(value);
-            return number instanceof Rejection problem ? withField(problem, name, "the feature '" + name + "'") : number;
+            return numericFeature(name, value);
         }
         if (!value.isTextual()) {
             return new Rejection(ReasonCode.WRONG_TYPE, name, "the categorical feature '" + name
@@ -104,19 +105,40 @@ public final class RecordValidator {
         return value.asText().trim();
     }
 
-    private static Object inferred(String name, JsonNode value) {
-        if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
-            return new Rejection(ReasonCode.MISSING_VALUE, name, "the feature '" + name + "' is missing");
+    private Object inferred(String name, JsonNode value) {
+        if (missing(value)) {
+            return missingValue(name);
         }
         if (value.isContainerNode()) {
             return new Rejection(ReasonCode.WRONG_TYPE, name, "the feature '" + name
                     + "' must be a number or a string, got " + value.getNodeType().name().toLowerCase());
         }
         if (value.isNumber() || value.isTextual() && looksNumeric(value.asText())) {
-            Object number = numeric(value);
-            return number instanceof Rejection problem ? withField(problem, name, "the feature '" + name + "'") : number;
+            return numericFeature(name, value);
         }
         return value.asText().trim();
+    }
+
+    private static boolean missing(JsonNode value) {
+        return value == null || value.isNull() || value.isTextual() && value.asText().isBlank();
+    }
+
+    /** Null (to be imputed) when the spec imputes the feature, else a MISSING_VALUE rejection. */
+    private Object missingValue(String name) {
+        return spec.data().impute().containsKey(name) ? null
+                : new Rejection(ReasonCode.MISSING_VALUE, name, "the feature '" + name + "' is missing");
+    }
+
+    private Object numericFeature(String name, JsonNode value) {
+        Object number = numeric(value);
+        if (number instanceof Rejection problem) {
+            if (problem.reason() == ReasonCode.NON_FINITE && problem.detail().endsWith("NaN")
+                    && spec.data().impute().containsKey(name)) {
+                return null;
+            }
+            return withField(problem, name, "the feature '" + name + "'");
+        }
+        return number;
     }
 
     /** A finite Double, or a Rejection whose detail the caller completes with the field's name. */

@@ -12,10 +12,17 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
 
     /**
      * The data: the label field, the task, optional declared feature types (in input order; empty means every
-     * other field, types inferred during warm-up), optional fixed class list, optional id field.
+     * other field, types inferred during warm-up), optional fixed class list, optional id field, what a missing
+     * value of a feature becomes ({@code mean} or {@code most_frequent}; unlisted features reject it), and fixed
+     * vocabularies of categorical features.
      */
     public record Data(String label, Task task, Map<String, FeatureType> features, List<String> classes,
-                       String idField) {
+                       String idField, Map<String, String> impute, Map<String, List<String>> categories) {
+
+        /** The missing-value policy of a feature: {@code reject}, {@code mean} or {@code most_frequent}. */
+        public String missingPolicy(String feature) {
+            return impute.getOrDefault(feature, "reject");
+        }
     }
 
     /** Fraction of records held out for validation, chosen by a stable hash of the record id. */
@@ -27,10 +34,10 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
     }
 
     /**
-     * Number of records from which the normalization statistics are computed, and how many recent record ids
-     * are remembered to drop duplicates (0 turns it off).
+     * Number of records from which the normalization statistics are computed, how many recent record ids are
+     * remembered to drop duplicates (0 turns it off), and the optional clipping of z-scores to +/- {@code clip}.
      */
-    public record Preprocess(int warmupRecords, int dedupeWindow) {
+    public record Preprocess(int warmupRecords, int dedupeWindow, Double clip) {
     }
 
     /** Hidden layer widths and their activation. */

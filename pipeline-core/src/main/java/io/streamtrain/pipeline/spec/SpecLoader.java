@@ -73,9 +73,11 @@ public final class SpecLoader {
                 batchNode.child("shuffleBuffer").integer(10_000, 0, 10_000_000));
 
         SpecNode preNode = root.section("preprocess");
-        preNode.onlyKeys(Set.of("warmupRecords", "dedupeWindow"));
+        preNode.onlyKeys(Set.of("warmupRecords", "dedupeWindow", "clip"));
+        SpecNode clip = preNode.child("clip");
         var preprocess = new PipelineSpec.Preprocess(preNode.child("warmupRecords").integer(2_000, 1, 10_000_000),
-                preNode.child("dedupeWindow").integer(100_000, 0, 10_000_000));
+                preNode.child("dedupeWindow").integer(100_000, 0, 10_000_000),
+                clip.present() ? clip.number(0, 0.0, 1_000.0) : null);
 
         PipelineSpec.Model model = model(root.section("model"));
         PipelineSpec.Train train = train(root.section("train"));
@@ -96,7 +98,7 @@ public final class SpecLoader {
         if (!node.present()) {
             throw new SpecException("data", "is required (at least data.label and data.task)");
         }
-        node.onlyKeys(Set.of("label", "task", "features", "classes", "id"));
+        node.onlyKeys(Set.of("label", "task", "features", "classes", "id", "impute", "categories"));
         String label = node.child("label").requiredString();
         Task task = node.child("task").enumValue(Task.class, null);
         Map<String, FeatureType> features = new LinkedHashMap<>();
@@ -123,8 +125,45 @@ public final class SpecLoader {
             throw new SpecException("data.classes", "needs at least two classes");
         }
         String idField = node.child("id").string(null);
+        Map<String, String> impute = new LinkedHashMap<>();
+        SpecNode imputeNode = node.section("impute");
+        for (var it = imputeNode.raw().fieldNames(); it.hasNext(); ) {
+            String feature = it.next();
+            SpecNode policy = imputeNode.child(feature);
+            String value = policy.requiredString();
+            FeatureType type = features.get(feature);
+            if (feature.equals(label)) {
+                throw new SpecException(policy.key(), "a missing label cannot be imputed");
+            }
+            if (!value.equals("mean") && !value.equals("most_frequent")) {
+                throw new SpecException(policy.key(), "must be mean or most_frequent, got '" + value + "'");
+            }
+            if (value.equals("mean") && type == FeatureType.CATEGORICAL
+                    || value.equals("most_frequent") && type == FeatureType.NUMERIC) {
+                throw new SpecException(policy.key(), "'" + value + "' does not apply to a " + type.name().toLowerCase()
+                        + " feature");
+            }
+            impute.put(feature, value);
+        }
+        Map<String, List<String>> categories = new LinkedHashMap<>();
+        SpecNode categoryNode = node.section("categories");
+        for (var it = categoryNode.raw().fieldNames(); it.hasNext(); ) {
+            String feature = it.next();
+            SpecNode values = categoryNode.child(feature);
+            if (features.get(feature) == FeatureType.NUMERIC) {
+                throw new SpecException(values.key(), "a numeric feature has no categories");
+            }
+            List<String> list = new ArrayList<>();
+            for (SpecNode value : values.list()) {
+                list.add(value.requiredString());
+            }
+            if (list.isEmpty()) {
+                throw new SpecException(values.key(), "must list at least one category");
+            }
+            categories.put(feature, List.copyOf(list));
+        }
         return new PipelineSpec.Data(label, task, Collections.unmodifiableMap(features), List.copyOf(classes),
-                idField);
+                idField, Collections.unmodifiableMap(impute), Collections.unmodifiableMap(categories));
     }
 
     private static PipelineSpec.Model model(SpecNode node) {

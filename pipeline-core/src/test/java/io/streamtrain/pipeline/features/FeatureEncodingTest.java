@@ -34,15 +34,16 @@ class FeatureEncodingTest {
         });
         assertThat(stats.categorical()).singleElement()
                 .satisfies(c -> assertThat(c.vocabulary()).containsExactly("Good", "Ideal"));
-        assertThat(stats.inputSize()).isEqualTo(3);
-        assertThat(stats.inputNames()).containsExactly("carat", "cut=Good", "cut=Ideal");
+        assertThat(stats.inputSize()).isEqualTo(4);
+        assertThat(stats.inputNames()).containsExactly("carat", "cut=Good", "cut=Ideal", "cut=<unknown>");
 
         FeatureEncoder encoder = new FeatureEncoder(stats);
-        float[] out = new float[3];
+        float[] out = new float[4];
         assertThat(encoder.encodeFeatures(Map.of("carat", 4.0, "cut", "Ideal"), out, 0)).isNull();
-        assertThat(out).containsExactly(2f, 0f, 1f);
+        assertThat(out).containsExactly(2f, 0f, 1f, 0f);
+        // A category first seen after warm-up goes to the unknown slot.
         assertThat(encoder.encodeFeatures(Map.of("carat", 2.0, "cut", "Fair"), out, 0)).isNull();
-        assertThat(out).containsExactly(0f, 0f, 0f);
+        assertThat(out).containsExactly(0f, 0f, 0f, 1f);
         assertThat(encoder.standardizeTarget(300.0)).isEqualTo(1f);
         assertThat(encoder.originalTarget(-1.0)).isCloseTo(100.0, within(1e-9));
     }
@@ -77,6 +78,45 @@ class FeatureEncodingTest {
     }
 
     @Test
+    void missingValuesAreImputedByPolicyAndOutliersClipped() {
+        PipelineSpec spec = SpecLoader.parse("""
+                pipeline: m
+                data:
+                  label: y
+                  task: regression
+                  impute: {x: mean, colour: most_frequent}
+                  categories: {colour: [red, green, blue]}
+                preprocess: {clip: 2}
+                """);
+        StatsBuilder builder = new StatsBuilder(spec);
+        java.util.HashMap<String, Object> missingColour = new java.util.HashMap<>(Map.of("x", 3.0, "z", 5.0));
+        missingColour.put("colour", null);
+        java.util.LinkedHashMap<String, Object> first = new java.util.LinkedHashMap<>();
+        first.put("x", 1.0);
+        first.put("colour", "blue");
+        first.put("z", 1.0);
+        builder.add(record(first, 1));
+        builder.add(record(Map.of("x", 3.0, "colour", "blue", "z", 3.0), 1));
+        builder.add(record(missingColour, 1));
+        NormalizationStats stats = builder.build(1);
+        assertThat(stats.numeric()).extracting(NormalizationStats.NumericFeature::missing).containsExactly("mean", "reject");
+        assertThat(stats.categorical().get(0).vocabulary()).containsExactly("red", "green", "blue");
+        assertThat(stats.categorical().get(0).mostFrequent()).isEqualTo("blue");
+
+        FeatureEncoder encoder = new FeatureEncoder(stats);
+        float[] out = new float[stats.inputSize()];
+        java.util.HashMap<String, Object> gaps = new java.util.HashMap<>(Map.of("z", 100.0));
+        gaps.put("x", null);
+        gaps.put("colour", null);
+        assertThat(encoder.encodeFeatures(gaps, out, 0)).isNull();
+        // x -> its mean (z-score 0); z = 100 clipped to +2; colour -> blue.
+        assertThat(out).containsExactly(0f, 2f, 0f, 0f, 1f, 0f);
+        java.util.HashMap<String, Object> noZ = new java.util.HashMap<>(Map.of("x", 1.0, "colour", "red"));
+        noZ.put("z", null);
+        assertThat(encoder.encodeFeatures(noZ, out, 0).reason()).isEqualTo(ReasonCode.MISSING_VALUE);
+    }
+
+    @Test
     void welfordMatchesTheTwoPassFormula() {
         Welford w = new Welford();
         double[] values = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16};
@@ -90,4 +130,5 @@ class FeatureEncodingTest {
     private static CanonicalRecord record(Map<String, Object> features, double price) {
         return new CanonicalRecord(1, "d", "id", price, features, null);
     }
+
 }

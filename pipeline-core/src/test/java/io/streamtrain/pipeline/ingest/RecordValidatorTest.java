@@ -63,6 +63,23 @@ class RecordValidatorTest {
     }
 
     @Test
+    void imputedFeaturesKeepMissingValuesAsNullButInfinityIsStillRejected() {
+        RecordValidator imputing = new RecordValidator(SpecLoader.parse("""
+                pipeline: p
+                data:
+                  label: y
+                  task: regression
+                  features: {x: numeric, colour: categorical}
+                  impute: {x: mean, colour: most_frequent}
+                """));
+        CanonicalRecord record = accepted(imputing, "{\"x\": NaN, \"y\": 1}");
+        assertThat(record.features()).containsEntry("x", null).containsEntry("colour", null);
+        assertThat(accepted(imputing, "{\"x\": \"\", \"colour\": null, \"y\": 1}").features()).containsEntry("x", null);
+        assertRejected(imputing, "{\"x\": \"-Infinity\", \"y\": 1}", ReasonCode.NON_FINITE, "x");
+        assertRejected(imputing, "{\"x\": 1e400, \"y\": 1}", ReasonCode.NON_FINITE, "x");
+    }
+
+    @Test
     void integralLabelsNameTheSameClassAsText() {
         assertThat(accepted(declared, "{\"x\": 1, \"colour\": \"red\", \"y\": 1.0}").label()).isEqualTo("1");
         assertThat(accepted(declared, "{\"x\": 1, \"colour\": \"red\", \"y\": \"1\"}").label()).isEqualTo("1");

@@ -61,6 +61,10 @@ class SpecLoaderTest {
         assertKey(MINIMAL + "model:\n  hidden: [64, -1]\n", "model.hidden[1]");
         assertKey(MINIMAL + "split:\n  validation: 1.5\n", "split.validation");
         assertKey("pipeline: x\ndata:\n  task: regression\n", "data.label");
+        assertKey(MINIMAL + "  impute: {x: median}\n", "data.impute.x");
+        assertKey(MINIMAL + "  features: {x: categorical}\n  impute: {x: mean}\n", "data.impute.x");
+        assertKey(MINIMAL + "  features: {x: numeric}\n  categories: {x: [a]}\n", "data.categories.x");
+        assertKey(MINIMAL + "preprocess:\n  clip: 0\n", "preprocess.clip");
     }
 
     @Test
