@@ -1,0 +1,72 @@
+package io.streamtrain.cli;
+
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.StatsLookup;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtrain schema}: the schema and statistics a pipeline inferred during warm-up, from the statistics
+ * topic, printed as the spec keys that pin it ({@code data.features}, {@code data.categories}, {@code data.classes}).
+ */
+@Command(name = "schema", mixinStandardHelpOptions = true,
+        description = "Show the inferred schema and statistics of a pipeline, as spec keys to pin them.",
+        footer = {"", "Examples:",
+                "  ./streamtrain schema --kafka localhost:9092 --pipeline diamonds",
+                "  ./streamtrain schema --kafka localhost:9092 --pipeline diamonds --json"})
+public final class SchemaCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOption kafka;
+
+    @Option(names = "--pipeline", required = true, description = "The pipeline.")
+    String pipeline;
+
+    @Option(names = "--json", description = "Print the statistics event as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try {
+            NormalizationStats stats = new StatsLookup(new KafkaSettings(kafka.bootstrapServers())).latest(pipeline)
+                    .orElseThrow(() -> new CliException(ExitCodes.FAILED, "no statistics published for pipeline '"
+                            + pipeline + "' yet (its warm-up is not complete)"));
+            System.out.println(json ? EventCodec.toJson(stats) : yaml(stats));
+            return ExitCodes.OK;
+        } catch (CliException e) {
+            System.err.println("streamtrain schema: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    static String yaml(NormalizationStats stats) {
+        StringBuilder out = new StringBuilder();
+        out.append("# statistics version ").append(stats.version()).append(" of pipeline '").append(stats.pipeline())
+                .append("', from ").append(stats.warmupRecords()).append(" warm-up records\n");
+        out.append("data:\n  features:\n");
+        stats.numeric().forEach(n -> out.append(String.format("    %s: numeric        # mean %.6g, std %.6g%n",
+                n.name(), n.mean(), n.std())));
+        stats.categorical().forEach(c -> out.append(String.format("    %s: categorical    # %d values, most frequent %s%n",
+                c.name(), c.vocabulary().size(), c.mostFrequent())));
+        if (!stats.categorical().isEmpty()) {
+            out.append("  categories:\n");
+            stats.categorical().forEach(c -> out.append("    ").append(c.name()).append(": ")
+                    .append(list(c.vocabulary())).append('\n'));
+        }
+        if ("classification".equals(stats.label().task())) {
+            out.append("  classes: ").append(list(stats.label().classes())).append('\n');
+        } else {
+            out.append(String.format("# target: mean %.6g, std %.6g%n", stats.label().mean(), stats.label().std()));
+        }
+        return out.toString();
+    }
+
+    private static String list(java.util.List<String> values) {
+        return values.stream().map(v -> "\"" + v.replace("\"", "\\\"") + "\"").collect(Collectors.joining(", ", "[", "]"));
+    }
+}
