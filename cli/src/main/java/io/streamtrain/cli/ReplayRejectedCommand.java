@@ -130,6 +130,9 @@ public final class ReplayRejectedCommand implements Callable<Integer> {
         if (dead.original() == null || dead.originalTruncated()) {
             return null;
         }
+        if (dead.originalBase64() != null) {
+            return java.util.Base64.getDecoder().decode(dead.originalBase64());
+        }
         if (!"preprocess".equals(dead.stage())) {
             return dead.original().getBytes(StandardCharsets.UTF_8);
         }

@@ -17,7 +17,9 @@ import io.streamtrain.support.kafka.Messages;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.streamtrain.contracts.ReasonCode;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -61,6 +63,10 @@ public class RecordRouter {
     public Routed routeBytes(String id, byte[] bytes, SourceRef source) {
         JsonRecordParser.Parsed parsed = parser.parse(bytes);
         String original = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+        if (parsed.rejection() != null && parsed.rejection().reason() == ReasonCode.BAD_ENCODING) {
+            byte[] kept = bytes.length > maxOriginalChars ? java.util.Arrays.copyOf(bytes, maxOriginalChars) : bytes;
+            return send(id, parsed.rejection(), source, original, Base64.getEncoder().encodeToString(kept));
+        }
         return parsed.rejection() != null
                 ? reject(id, parsed.rejection(), source, original)
                 : route(id, parsed.node(), source, original);
@@ -88,10 +94,14 @@ public class RecordRouter {
 
     /** Sends a dead letter for a record that could not even be parsed or validated. */
     public Routed reject(String id, Rejection rejection, SourceRef source, String original) {
+        return send(id, rejection, source, original, null);
+    }
+
+    private Routed send(String id, Rejection rejection, SourceRef source, String original, String base64) {
         boolean truncated = original != null && original.length() > maxOriginalChars;
         String kept = truncated ? original.substring(0, maxOriginalChars) : original;
         RejectedRecord dead = new RejectedRecord(SchemaVersion.CURRENT, spec.pipeline(), id, STAGE, rejection.reason(),
-                rejection.field(), rejection.detail(), source, kept, truncated, System.currentTimeMillis());
+                rejection.field(), rejection.detail(), source, kept, truncated, System.currentTimeMillis(), base64);
         Future<RecordMetadata> sent = producer.send(Messages.data(Topics.REJECTED, spec.pipeline(), id,
                 EventCodec.toBytes(dead)));
         return new Routed(rejection, sent);

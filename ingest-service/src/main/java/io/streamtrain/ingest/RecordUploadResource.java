@@ -1,5 +1,6 @@
 package io.streamtrain.ingest;
 
+import io.streamtrain.pipeline.ingest.BodyProblem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
@@ -12,51 +13,82 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code POST /pipelines/{name}/records}: uploads records over HTTP. In: an NDJSON body (one JSON object per line)
- * or a CSV body with a header ({@code Content-Type: text/csv}), streamed. Out: an {@link UploadSummary}; valid
- * records go to the records topic and invalid ones to the dead-letter topic, as for the ingest topic.
- * {@code ?source=NAME} names the upload in record ids; {@code ?endOfData=true} closes a finite dataset.
+ * or a CSV body with a header ({@code Content-Type: text/csv}), streamed. Out: 202 with an {@link UploadSummary};
+ * valid records go to the records topic and invalid ones to the dead-letter topic, as for the ingest topic.
+ * A line over {@code streamtrain.ingest.max-record-bytes} stops the upload with 413, a CSV without a usable header
+ * with 400; both name the line and count what got in before it.
  */
 @Path("/pipelines/{name}/records")
 public class RecordUploadResource {
 
     private final RecordRouter router;
+    private final int maxLineChars;
 
-    public RecordUploadResource(RecordRouter router) {
+    public RecordUploadResource(RecordRouter router,
+                                @ConfigProperty(name = "streamtrain.ingest.max-record-bytes") int maxLineChars) {
         this.router = router;
+        this.maxLineChars = maxLineChars;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload records", description = "NDJSON (application/x-ndjson, one JSON object per line) "
+            + "or CSV with a header (text/csv). Each valid record goes to streamtrain.records.v1, each invalid one "
+            + "to streamtrain.rejected.v1 with a reason code.")
+    @APIResponse(responseCode = "202", description = "Read to the end: counts of records, accepted and rejected by reason")
+    @APIResponse(responseCode = "400", description = "A CSV body without a usable header line")
+    @APIResponse(responseCode = "404", description = "This deployment does not run that pipeline")
+    @APIResponse(responseCode = "413", description = "A line (or the body) over the configured limit")
+    @APIResponse(responseCode = "415", description = "Neither CSV nor NDJSON")
     public Response upload(@PathParam("name") String name,
                            @HeaderParam("Content-Type") String contentType,
+                           @Parameter(description = "Names the upload in record ids (<source>:<line>)")
                            @QueryParam("source") String source,
+                           @Parameter(description = "Close a finite dataset with an end-of-data marker")
                            @QueryParam("endOfData") @DefaultValue("false") boolean endOfData,
                            InputStream body) throws IOException {
         if (!router.spec().pipeline().equals(name)) {
             return error(Response.Status.NOT_FOUND, "no pipeline '" + name + "' here; this deployment runs '"
-                    + router.spec().pipeline() + "'");
+                    + router.spec().pipeline() + "'", null, null);
         }
         String type = contentType == null ? "" : contentType.toLowerCase();
+        boolean csv = type.startsWith("text/csv");
+        boolean ndjson = type.startsWith("application/x-ndjson") || type.startsWith("application/jsonl")
+                || type.startsWith("application/json");
+        if (!csv && !ndjson) {
+            return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "send text/csv (with a header line) or "
+                    + "application/x-ndjson (one JSON object per line), not '" + contentType + "'", null, null);
+        }
         String sourceName = source == null || source.isBlank() ? "upload-" + System.currentTimeMillis() : source;
-        UploadReader reader = new UploadReader(router);
-        if (type.startsWith("text/csv")) {
-            return Response.ok(reader.readCsv(body, sourceName, endOfData)).build();
+        UploadReader reader = new UploadReader(router, maxLineChars);
+        try {
+            UploadSummary summary = csv ? reader.readCsv(body, sourceName, endOfData)
+                    : reader.readNdjson(body, sourceName, endOfData);
+            return Response.accepted(summary).build();
+        } catch (BodyProblem problem) {
+            Response.Status status = problem.kind() == BodyProblem.Kind.TOO_LONG
+                    ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST;
+            return error(status, problem.getMessage(), problem.line(), reader.partial(sourceName));
         }
-        if (type.startsWith("application/x-ndjson") || type.startsWith("application/jsonl")
-                || type.startsWith("application/json")) {
-            return Response.ok(reader.readNdjson(body, sourceName, endOfData)).build();
-        }
-        return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "send text/csv (with a header line) or "
-                + "application/x-ndjson (one JSON object per line), not '" + contentType + "'");
     }
 
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", message)).build();
+    private static Response error(Response.Status status, String message, Long line, UploadSummary before) {
+        Map<String, Object> entity = new LinkedHashMap<>();
+        entity.put("error", message);
+        if (line != null) {
+            entity.put("line", line);
+            entity.put("before", before);
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(entity).build();
     }
 }

@@ -1,6 +1,8 @@
 package io.streamtrain.ingest;
 
 import io.streamtrain.contracts.SourceRef;
+import io.streamtrain.pipeline.ingest.BodyProblem;
+import io.streamtrain.pipeline.ingest.BoundedLineReader;
 import io.streamtrain.pipeline.ingest.CsvRecordReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,33 +19,36 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Streams an uploaded body (NDJSON or CSV with a header) through the {@link RecordRouter}, one line at a time, so
- * an upload of any size needs constant memory. Record ids are {@code <source>:<line>}. Malformed lines are
- * dead-lettered with their line number; the rest of the upload goes on.
+ * an upload of any size needs constant memory; at most {@value #FLUSH_EVERY} records wait for Kafka's
+ * acknowledgement before reading goes on (backpressure). Record ids are {@code <source>:<line>}. Malformed lines
+ * are dead-lettered with their line number and the rest of the upload goes on; a line over the length limit or a
+ * CSV without a usable header stops the upload with a {@link BodyProblem} ({@link #partial} says what got in).
  */
 final class UploadReader {
 
     private static final int FLUSH_EVERY = 5_000;
 
     private final RecordRouter router;
+    private final int maxLineChars;
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private long records;
     private long accepted;
 
-    UploadReader(RecordRouter router) {
+    UploadReader(RecordRouter router, int maxLineChars) {
         this.router = router;
+        this.maxLineChars = maxLineChars;
     }
 
     UploadSummary readNdjson(InputStream body, String source, boolean endOfData) throws IOException {
         try (BufferedReader reader = utf8(body)) {
+            BoundedLineReader lines = new BoundedLineReader(reader, maxLineChars);
             String line;
-            long number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
+            while ((line = lines.readLine()) != null) {
+                long number = lines.lineNumber();
+                if (!line.isBlank()) {
+                    count(router.routeText(source + ":" + number, line, SourceRef.file(source, number)));
                 }
-                count(router.routeText(source + ":" + number, line, SourceRef.file(source, number)));
             }
         }
         return finish(source, endOfData);
@@ -51,7 +56,7 @@ final class UploadReader {
 
     UploadSummary readCsv(InputStream body, String source, boolean endOfData) throws IOException {
         try (BufferedReader reader = utf8(body)) {
-            CsvRecordReader csv = new CsvRecordReader(reader);
+            CsvRecordReader csv = new CsvRecordReader(reader, maxLineChars);
             CsvRecordReader.Row row;
             while ((row = csv.next()) != null) {
                 String id = source + ":" + row.line();
@@ -76,6 +81,11 @@ final class UploadReader {
             RecordRouter.awaitAll(pending);
             pending.clear();
         }
+    }
+
+    /** What was read and routed before the upload stopped on a problem; no end-of-data marker is sent. */
+    UploadSummary partial(String source) {
+        return finish(source, false);
     }
 
     private UploadSummary finish(String source, boolean endOfData) {

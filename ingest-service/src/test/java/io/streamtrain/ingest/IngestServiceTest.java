@@ -40,7 +40,7 @@ class IngestServiceTest {
         String csv = "length,colour,species\n5.1,red,setosa\nabc,red,setosa\n4.9,blue,\n6.0,blue,virginica\n1,2\n";
         given().contentType("text/csv").queryParam("source", "upload-a.csv").body(csv)
                 .when().post("/pipelines/ingest-test/records")
-                .then().statusCode(200)
+                .then().statusCode(202)
                 .body("records", equalTo(5)).body("accepted", equalTo(2)).body("rejected", equalTo(3))
                 .body("rejectedByReason.WRONG_TYPE", equalTo(1))
                 .body("rejectedByReason.MISSING_LABEL", equalTo(1))
@@ -63,11 +63,42 @@ class IngestServiceTest {
                 + "[1]\n{\"length\": 2, \"colour\": \"red\", \"species\": \"dog\"}\n";
         given().contentType("application/x-ndjson").queryParam("source", "upload-b").body(ndjson.getBytes(StandardCharsets.UTF_8))
                 .when().post("/pipelines/ingest-test/records")
-                .then().statusCode(200)
+                .then().statusCode(202)
                 .body("accepted", equalTo(1))
                 .body("rejectedByReason.MALFORMED_JSON", equalTo(1))
                 .body("rejectedByReason.NOT_AN_OBJECT", equalTo(1))
                 .body("rejectedByReason.UNKNOWN_CLASS", equalTo(1));
+    }
+
+    @Test
+    void aLineOverTheLimitStopsTheUploadWith413NamingTheLine() {
+        String ndjson = "{\"length\": 1, \"colour\": \"red\", \"species\": \"setosa\"}\n"
+                + "{\"length\": 1, \"colour\": \"" + "x".repeat(2_000_000) + "\", \"species\": \"setosa\"}\n";
+        given().contentType("application/x-ndjson").queryParam("source", "upload-long")
+                .body(ndjson.getBytes(StandardCharsets.UTF_8))
+                .when().post("/pipelines/ingest-test/records")
+                .then().statusCode(413)
+                .body("line", equalTo(2)).body("error", containsString("line 2"))
+                .body("before.accepted", equalTo(1));
+        String csv = "length,colour,species\n1,\"red,setosa\n" + "2,blue,setosa\n".repeat(100_000);
+        given().contentType("text/csv").body(csv.getBytes(StandardCharsets.UTF_8))
+                .when().post("/pipelines/ingest-test/records")
+                .then().statusCode(413).body("line", equalTo(2)).body("error", containsString("quote"));
+    }
+
+    @Test
+    void aCsvWithoutAUsableHeaderIs400() {
+        given().contentType("text/csv").body(new byte[0]).when().post("/pipelines/ingest-test/records")
+                .then().statusCode(400).body("line", equalTo(1)).body("error", containsString("header"));
+        given().contentType("text/csv").body("a,a\n1,2\n".getBytes(StandardCharsets.UTF_8))
+                .when().post("/pipelines/ingest-test/records")
+                .then().statusCode(400).body("error", containsString("repeated"));
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServed() {
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/pipelines/{name}/records")).body(containsString("413"));
     }
 
     @Test
@@ -99,6 +130,9 @@ class IngestServiceTest {
             assertThat(rejected).extracting(RejectedRecord::reason).containsExactlyInAnyOrder(
                     ReasonCode.BAD_ENCODING, ReasonCode.NON_FINITE);
             assertThat(rejected).allSatisfy(r -> assertThat(r.source().topic()).isEqualTo(Topics.INGEST));
+            RejectedRecord badBytes = rejected.stream().filter(r -> r.reason() == ReasonCode.BAD_ENCODING).findFirst()
+                    .orElseThrow();
+            assertThat(java.util.Base64.getDecoder().decode(badBytes.originalBase64())).containsExactly(0xff, 0x00);
         });
     }
 

@@ -20,17 +20,31 @@ public final class CsvRecordReader {
     }
 
     private final Reader reader;
+    private final int maxRecordChars;
     private final List<String> header;
     private long line = 0;
     private int pending = -2;
 
     public CsvRecordReader(Reader reader) throws IOException {
+        this(reader, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRecordChars the longest record (one line, or several inside quotes) read before a
+     *                       {@link BodyProblem}; an unterminated quote therefore fails instead of reading the rest
+     */
+    public CsvRecordReader(Reader reader, int maxRecordChars) throws IOException {
         this.reader = reader;
+        this.maxRecordChars = maxRecordChars;
         List<String> names = readFields(new StringBuilder());
         if (names == null || names.isEmpty() || names.size() == 1 && names.get(0).isBlank()) {
-            throw new IOException("the CSV has no header line");
+            throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV has no header line");
         }
         this.header = names.stream().map(String::trim).toList();
+        if (header.stream().distinct().count() != header.size() || header.contains("")) {
+            throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV header has empty or repeated column "
+                    + "names: " + header);
+        }
     }
 
     public List<String> header() {
@@ -77,10 +91,15 @@ public final class CsvRecordReader {
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
         boolean fieldWasQuoted = false;
+        long start = line + 1;
         while (true) {
             if (c == -1) {
                 fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
                 return fields;
+            }
+            if (original.length() >= maxRecordChars) {
+                throw new BodyProblem(BodyProblem.Kind.TOO_LONG, start, "the record is longer than the limit of "
+                        + maxRecordChars + " characters" + (quoted ? " (is a quote left open?)" : ""));
             }
             char ch = (char) c;
             if (quoted) {

@@ -18,6 +18,9 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class TopicAdmin {
 
+    /** The largest message the ingest topic accepts. */
+    public static final int INGEST_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
     private TopicAdmin() {
     }
 
@@ -35,6 +38,9 @@ public final class TopicAdmin {
                 NewTopic created = new NewTopic(topic.name(), partitions, (short) -1);
                 if (topic.compacted()) {
                     created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                } else if (topic.name().equals(Topics.INGEST)) {
+                    // Oversized records should reach ingest and be dead-lettered as TOO_LARGE, not bounce.
+                    created.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(INGEST_MAX_MESSAGE_BYTES)));
                 }
                 missing.add(created);
             }
