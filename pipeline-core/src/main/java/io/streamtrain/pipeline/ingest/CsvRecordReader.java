@@ -24,6 +24,7 @@ public final class CsvRecordReader {
     private final List<String> header;
     private long line = 0;
     private int pending = -2;
+    private boolean strayQuote;
 
     public CsvRecordReader(Reader reader) throws IOException {
         this(reader, Integer.MAX_VALUE);
@@ -63,6 +64,10 @@ public final class CsvRecordReader {
             if (fields.size() == 1 && fields.get(0).isEmpty()) {
                 continue;
             }
+            if (strayQuote) {
+                return new Row(start, null, new Rejection(ReasonCode.MALFORMED_CSV, null, "line " + start
+                        + " has text right after a closing quote"), original.toString());
+            }
             if (fields.size() != header.size()) {
                 return new Row(start, null, new Rejection(ReasonCode.MALFORMED_CSV, null,
                         "line " + start + " has " + fields.size() + " fields; the header has " + header.size()),
@@ -92,6 +97,8 @@ public final class CsvRecordReader {
         boolean quoted = false;
         boolean fieldWasQuoted = false;
         long start = line + 1;
+        strayQuote = false;
+        boolean closedQuote = false;
         while (true) {
             if (c == -1) {
                 fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
@@ -110,6 +117,7 @@ public final class CsvRecordReader {
                         original.append("\"\"");
                     } else {
                         quoted = false;
+                        closedQuote = true;
                         original.append('"');
                         c = next;
                         continue;
@@ -130,6 +138,7 @@ public final class CsvRecordReader {
                 fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
                 field.setLength(0);
                 fieldWasQuoted = false;
+                closedQuote = false;
                 original.append(ch);
             } else if (ch == '\n' || ch == '\r') {
                 if (ch == '\r') {
@@ -142,6 +151,12 @@ public final class CsvRecordReader {
                 fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
                 return fields;
             } else {
+                if (closedQuote && Character.isWhitespace(ch)) {
+                    original.append(ch);
+                    c = read();
+                    continue;
+                }
+                strayQuote |= closedQuote;
                 field.append(ch);
                 original.append(ch);
             }

@@ -29,6 +29,20 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void textAfterAClosingQuoteIsMalformed() throws IOException {
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b\n\"x\"y,1\n\"ok\" ,2\n"));
+        assertThat(reader.next().rejection().reason()).isEqualTo(ReasonCode.MALFORMED_CSV);
+        assertThat(reader.next().record().get("a").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void anUnterminatedQuoteStopsAtTheRecordLimit() throws IOException {
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b\n\"open,1\n" + "2,3\n".repeat(100)), 50);
+        org.assertj.core.api.Assertions.assertThatThrownBy(reader::next).isInstanceOf(BodyProblem.class)
+                .hasMessageContaining("line 2");
+    }
+
+    @Test
     void aRowWithTheWrongFieldCountIsRejectedAndReadingGoesOn() throws IOException {
         CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b\n1\n2,3\n"));
         CsvRecordReader.Row bad = reader.next();
