@@ -29,9 +29,19 @@ public final class LocalServices implements AutoCloseable {
     private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
 
+    /** The JVM options of each service unless told otherwise. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx768m", "-XX:+UseSerialGC");
+
     public static LocalServices start(Home home, Path spec, String bootstrapServers, Path workdir, Duration timeout)
             throws IOException, InterruptedException {
-        for (String name : NAMES) {
+        return start(home, NAMES, spec, bootstrapServers, workdir, timeout, DEFAULT_JVM_OPTIONS);
+    }
+
+    /** Starts the named services (a subset of {@link #NAMES}) with the given JVM options. */
+    public static LocalServices start(Home home, List<String> names, Path spec, String bootstrapServers, Path workdir,
+                                      Duration timeout, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        for (String name : names) {
             if (!Files.isRegularFile(home.serviceJar(name))) {
                 throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(name)
                         + " is missing); run: mvn -DskipTests package");
@@ -40,10 +50,10 @@ public final class LocalServices implements AutoCloseable {
         LocalServices services = new LocalServices();
         try {
             Path checkpoints = Files.createDirectories(workdir.resolve("checkpoints"));
-            for (String name : NAMES) {
+            for (String name : names) {
                 int port = FreePorts.next();
-                List<String> args = new ArrayList<>(List.of(
-                        "-Xmx768m", "-XX:+UseSerialGC",
+                List<String> args = new ArrayList<>(jvmOptions);
+                args.addAll(List.of(
                         "-Dstreamtrain.spec=" + spec.toAbsolutePath(),
                         "-Dkafka.bootstrap.servers=" + bootstrapServers,
                         "-Dquarkus.http.port=" + port,
