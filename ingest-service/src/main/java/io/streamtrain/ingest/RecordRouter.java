@@ -62,7 +62,8 @@ public class RecordRouter {
     /** Parses, validates and routes the bytes of one message. */
     public Routed routeBytes(String id, byte[] bytes, SourceRef source) {
         JsonRecordParser.Parsed parsed = parser.parse(bytes);
-        String original = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+        String original = parsed.text() != null ? parsed.text()
+                : bytes == null ? "" : new String(bytes, 0, Math.min(bytes.length, maxOriginalChars + 1), StandardCharsets.UTF_8);
         if (parsed.rejection() != null && parsed.rejection().reason() == ReasonCode.BAD_ENCODING) {
             byte[] kept = bytes.length > maxOriginalChars ? java.util.Arrays.copyOf(bytes, maxOriginalChars) : bytes;
             return send(id, parsed.rejection(), source, original, Base64.getEncoder().encodeToString(kept));

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,23 +53,29 @@ public class PreprocessLoop {
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
     private final String instanceId;
+    private final int maxPollRecords;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
     private Thread thread;
 
     public PreprocessLoop(PipelineSpec spec, KafkaSettings kafka,
-                          @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
+                          @ConfigProperty(name = "streamtrain.instance-id") String instanceId,
+                          @ConfigProperty(name = "streamtrain.preprocess.max-poll-records") int maxPollRecords) {
         this.spec = spec;
         this.kafka = kafka;
         this.instanceId = instanceId;
+        this.maxPollRecords = maxPollRecords;
     }
 
     void onStart(@Observes StartupEvent event) {
         String transactionalId = "streamtrain-preprocess-" + spec.pipeline() + "-" + instanceId;
         producer = new KafkaProducer<>(kafka.transactionalProducer(transactionalId, transactionalId));
         producer.initTransactions();
-        consumer = new KafkaConsumer<>(kafka.consumer("preprocess-" + instanceId, "streamtrain-preprocess-" + spec.pipeline()));
+        Properties consumerSettings = kafka.consumer("preprocess-" + instanceId, "streamtrain-preprocess-" + spec.pipeline());
+        // One transaction per poll: large polls keep the commit overhead per record small.
+        consumerSettings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+        consumer = new KafkaConsumer<>(consumerSettings);
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.RECORDS, Duration.ofSeconds(60)).stream()
                 .map(p -> new TopicPartition(Topics.RECORDS, p.partition())).toList();
         if (partitions.size() != 1) {

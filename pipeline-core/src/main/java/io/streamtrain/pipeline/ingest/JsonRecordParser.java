@@ -30,8 +30,11 @@ public final class JsonRecordParser {
         this.maxBytes = maxBytes;
     }
 
-    /** The parse outcome: exactly one of {@code node} and {@code rejection} is set. */
-    public record Parsed(JsonNode node, Rejection rejection) {
+    /**
+     * The parse outcome: exactly one of {@code node} and {@code rejection} is set; {@code text} is the decoded
+     * message when it was valid UTF-8 (null otherwise).
+     */
+    public record Parsed(JsonNode node, Rejection rejection, String text) {
     }
 
     public Parsed parse(byte[] bytes) {
@@ -60,16 +63,16 @@ public final class JsonRecordParser {
         try (JsonParser parser = MAPPER.createParser(text)) {
             JsonNode node = MAPPER.readTree(parser);
             if (node == null || node.isMissingNode()) {
-                return rejected(ReasonCode.MALFORMED_JSON, "the message is blank");
+                return new Parsed(null, new Rejection(ReasonCode.MALFORMED_JSON, null, "the message is blank"), text);
             }
-            return new Parsed(node, null);
+            return new Parsed(node, null, text);
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return rejected(ReasonCode.MALFORMED_JSON, "not valid JSON: " + message);
+            return new Parsed(null, new Rejection(ReasonCode.MALFORMED_JSON, null, "not valid JSON: " + message), text);
         }
     }
 
     private static Parsed rejected(ReasonCode reason, String detail) {
-        return new Parsed(null, new Rejection(reason, null, detail));
+        return new Parsed(null, new Rejection(reason, null, detail), null);
     }
 }
