@@ -9,8 +9,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes checkpoints under {@code <root>/<pipeline>/<checkpointId>/}. The files go to a fresh temporary
- * directory that is renamed into place, so a reader never sees a half-written checkpoint.
+ * Writes checkpoints under {@code <root>/<pipeline>/<checkpointId>/}: the parameters (DJL format, for scoring),
+ * the training state (parameters and optimizer state, to continue exactly) and the manifest. The files go to a
+ * fresh temporary directory that is renamed into place, so a reader never sees a half-written checkpoint.
  */
 public final class CheckpointWriter {
 
@@ -29,10 +30,13 @@ public final class CheckpointWriter {
         Files.createDirectories(temporary);
         try {
             session.saveParameters(temporary);
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temporary.resolve(TrainingState.FILE)))) {
+                session.exportState().write(out);
+            }
             String digest = CheckpointFiles.sha256(CheckpointFiles.parameters(temporary));
             CheckpointManifest complete = new CheckpointManifest(manifest.schemaVersion(), manifest.pipeline(),
                     manifest.checkpointId(), manifest.epoch(), manifest.step(), manifest.samplesSeen(),
-                    manifest.specHash(), digest, manifest.stats(), manifest.createdAt());
+                    manifest.specHash(), digest, manifest.stats(), manifest.createdAt(), manifest.resume());
             Files.write(CheckpointFiles.manifest(temporary), EventCodec.toBytes(complete));
             if (Files.exists(target)) {
                 deleteTree(target);
@@ -47,6 +51,45 @@ public final class CheckpointWriter {
 
     /** A checkpoint on disk: its directory and the SHA-256 of its parameter file. */
     public record Written(Path dir, String sha256) {
+    }
+
+    /** A checkpoint to continue training from: its manifest and training state. */
+    public record Restorable(Path dir, CheckpointManifest manifest, TrainingState state) {
+    }
+
+    /**
+     * The newest complete checkpoint of a pipeline that can be trained on from (the highest step; at equal steps
+     * the latest written), or empty. Unreadable directories are skipped.
+     */
+    public java.util.Optional<Restorable> newest(String pipeline) {
+        Path pipelineDir = root.resolve(pipeline);
+        if (!Files.isDirectory(pipelineDir)) {
+            return java.util.Optional.empty();
+        }
+        Restorable best = null;
+        try (Stream<Path> dirs = Files.list(pipelineDir)) {
+            for (Path dir : dirs.filter(d -> !d.getFileName().toString().startsWith(".")).toList()) {
+                try {
+                    CheckpointManifest manifest = io.streamtrain.contracts.EventCodec.fromBytes(
+                            Files.readAllBytes(CheckpointFiles.manifest(dir)), CheckpointManifest.class);
+                    if (manifest.resume() == null) {
+                        continue;
+                    }
+                    if (best == null || manifest.step() > best.manifest().step()
+                            || manifest.step() == best.manifest().step()
+                            && manifest.createdAt() >= best.manifest().createdAt()) {
+                        try (var in = new java.io.BufferedInputStream(Files.newInputStream(dir.resolve(TrainingState.FILE)))) {
+                            best = new Restorable(dir, manifest, TrainingState.read(in));
+                        }
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    // Not a usable checkpoint (an older format, or damaged): skip it.
+                }
+            }
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(best);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -16,6 +16,11 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 
 /**
  * The network of a spec being trained by backprop. In: mini-batches. Out: the loss of each step; parameters
@@ -27,6 +32,7 @@ public final class TrainingSession implements AutoCloseable {
 
     private final Model model;
     private final Trainer trainer;
+    private final Optimizer optimizer;
 
     public TrainingSession(PipelineSpec spec, NormalizationStats stats, int threads) {
         Engines.pytorch(threads).setRandomSeed((int) spec.train().seed());
@@ -34,7 +40,7 @@ public final class TrainingSession implements AutoCloseable {
         model.setBlock(MlpFactory.build(spec, stats));
         Loss loss = spec.classification() ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss();
         Tracker rate = Tracker.fixed((float) spec.train().learningRate());
-        Optimizer optimizer = switch (spec.train().optimizer()) {
+        this.optimizer = switch (spec.train().optimizer()) {
             case ADAM -> Optimizer.adam().optLearningRateTracker(rate).build();
             case SGD -> Optimizer.sgd().setLearningRateTracker(rate).build();
         };
@@ -59,6 +65,36 @@ public final class TrainingSession implements AutoCloseable {
             trainer.step();
             return loss;
         }
+    }
+
+    /** The parameters and optimizer state, to continue exactly from here later. */
+    public TrainingState exportState() {
+        Map<String, float[]> parameters = new LinkedHashMap<>();
+        Map<String, String> nameOfId = new HashMap<>();
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            parameters.put(parameter.getKey(), parameter.getValue().getArray().toFloatArray());
+            nameOfId.put(parameter.getValue().getId(), parameter.getKey());
+        }
+        Map<String, Map<String, float[]>> arrays = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        OptimizerStateAccess.export(optimizer, nameOfId, arrays, counts);
+        return new TrainingState(parameters, arrays, counts, OptimizerStateAccess.numUpdate(optimizer));
+    }
+
+    /** Continues from an exported state: parameters and optimizer state are set in place. */
+    public void importState(TrainingState state) {
+        Map<String, NDArray> byName = new HashMap<>();
+        Map<String, String> idOfName = new HashMap<>();
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            float[] values = state.parameters().get(parameter.getKey());
+            if (values == null) {
+                throw new IllegalArgumentException("the saved state has no parameter " + parameter.getKey());
+            }
+            parameter.getValue().getArray().set(values);
+            byName.put(parameter.getKey(), parameter.getValue().getArray());
+            idOfName.put(parameter.getKey(), parameter.getValue().getId());
+        }
+        OptimizerStateAccess.restore(optimizer, state, byName, idOfName);
     }
 
     /** Writes the parameters as {@code <dir>/model-0000.params}. */

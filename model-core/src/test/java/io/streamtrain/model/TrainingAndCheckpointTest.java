@@ -79,6 +79,41 @@ class TrainingAndCheckpointTest {
         assertThat(second).isEqualTo(first);
     }
 
+    @Test
+    void trainingContinuedFromASavedStateIsBitIdenticalToTrainingStraightThrough() throws IOException {
+        List<Batch> batches = xorBatches(12, 4);
+        float[] straight;
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            batches.forEach(session::step);
+            straight = flatten(session.exportState());
+        }
+        CheckpointWriter writer = new CheckpointWriter(dir);
+        try (TrainingSession first = new TrainingSession(SPEC, STATS, 1)) {
+            batches.subList(0, 5).forEach(first::step);
+            writer.write(first, new CheckpointManifest(1, "xor", "half", 1, 5, 320, "hash", null, STATS, 1L,
+                    new ResumePoint(1, 5, 320, java.util.Map.of(0, 5L), List.of(), false, 5, "lineage")));
+        }
+        CheckpointWriter.Restorable saved = writer.newest("xor").orElseThrow();
+        assertThat(saved.manifest().resume().offsets()).containsEntry(0, 5L);
+        assertThat(saved.state().optimizerArrays()).isNotEmpty();
+        try (TrainingSession resumed = new TrainingSession(SPEC, STATS, 1)) {
+            resumed.importState(saved.state());
+            batches.subList(5, 12).forEach(resumed::step);
+            assertThat(flatten(resumed.exportState())).containsExactly(straight);
+        }
+    }
+
+    private static float[] flatten(TrainingState state) {
+        int size = state.parameters().values().stream().mapToInt(a -> a.length).sum();
+        float[] all = new float[size];
+        int at = 0;
+        for (float[] values : state.parameters().values()) {
+            System.arraycopy(values, 0, all, at, values.length);
+            at += values.length;
+        }
+        return all;
+    }
+
     private String trainAndDigest(String name) throws IOException {
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
             for (Batch batch : xorBatches(5, 9)) {
