@@ -133,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("published %d records to the ingest topic in %.1f s%n", published, publish);
                 waitForFinalEvaluation(monitor, services, publishStart);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
-                        bootstrap, work.toString(), published, monitor,
+                        bootstrap, work.toString(), published, monitor, services.restarts(),
                         new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started));
                 SummaryPrinter.print(result, out);
                 if (report != null) {
@@ -156,12 +156,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, long since) {
+    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, long since)
+            throws java.io.IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextLine = 0;
         int shownCheckpoints = 0;
         while (!monitor.finished()) {
-            services.checkAlive();
+            services.restartDead().forEach(line -> out.println("  " + line));
             if (System.nanoTime() > deadline) {
                 throw new CliException(ExitCodes.FAILED, "no evaluation of a final checkpoint within " + timeout
                         + "; the service logs are in the work directory");

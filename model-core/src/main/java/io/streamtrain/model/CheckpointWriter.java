@@ -26,6 +26,11 @@ public final class CheckpointWriter {
         Path pipelineDir = root.resolve(manifest.pipeline());
         Files.createDirectories(pipelineDir);
         Path target = pipelineDir.resolve(manifest.checkpointId());
+        if (Files.isRegularFile(CheckpointFiles.manifest(target))) {
+            // Written before a restart: training is deterministic, so it holds this very state. Rewriting it could
+            // pull it from under a reader.
+            return new Written(target, CheckpointFiles.sha256(CheckpointFiles.parameters(target)));
+        }
         Path temporary = pipelineDir.resolve(".tmp-" + manifest.checkpointId() + "-" + System.nanoTime());
         Files.createDirectories(temporary);
         try {
@@ -47,6 +52,18 @@ public final class CheckpointWriter {
             deleteTree(temporary);
             throw e;
         }
+    }
+
+    /** Rewrites the manifest of a written checkpoint (atomically), keeping its files and digest. */
+    public Written updateResume(Written written, CheckpointManifest manifest) throws IOException {
+        CheckpointManifest complete = new CheckpointManifest(manifest.schemaVersion(), manifest.pipeline(),
+                manifest.checkpointId(), manifest.epoch(), manifest.step(), manifest.samplesSeen(), manifest.specHash(),
+                written.sha256(), manifest.stats(), manifest.createdAt(), manifest.resume());
+        Path temporary = written.dir().resolve(CheckpointFiles.MANIFEST + ".tmp");
+        Files.write(temporary, EventCodec.toBytes(complete));
+        Files.move(temporary, CheckpointFiles.manifest(written.dir()), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        return written;
     }
 
     /** A checkpoint on disk: its directory and the SHA-256 of its parameter file. */

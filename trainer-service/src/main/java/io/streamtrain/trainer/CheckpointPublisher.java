@@ -7,6 +7,7 @@ import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
+import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -43,20 +44,30 @@ public class CheckpointPublisher {
         this.producer = new KafkaProducer<>(kafka.producer("trainer-checkpoints-" + spec.pipeline()));
     }
 
-    CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress,
-                            boolean finalCheckpoint) throws IOException {
-        String id = String.format("e%03d-s%08d", progress.epoch(), progress.step());
+    /**
+     * Writes and announces a checkpoint labelled with {@code epoch} (at an epoch's end, the epoch that ended,
+     * while {@code resume} points at the start of the next one).
+     */
+    CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress, int epoch,
+                            boolean finalCheckpoint, ResumePoint resume) throws IOException {
+        String id = String.format("e%03d-s%08d", epoch, progress.step());
         long now = System.currentTimeMillis();
-        // The end of the last epoch can fall on a step checkpoint: announce that one again as final, unchanged.
-        CheckpointWriter.Written written = id.equals(lastId) ? lastWritten : writer.write(session,
-                new CheckpointManifest(SchemaVersion.CURRENT, spec.pipeline(), id, progress.epoch(), progress.step(),
-                        progress.samples(), spec.hash(), null, stats, now));
+        CheckpointManifest manifest = new CheckpointManifest(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
+                progress.step(), progress.samples(), spec.hash(), null, stats, now, resume);
+        CheckpointWriter.Written written;
+        if (id.equals(lastId)) {
+            // The end of the last epoch fell on a step checkpoint: same parameters, only where to resume changed.
+            written = writer.updateResume(lastWritten, manifest);
+        } else {
+            written = writer.write(session, manifest);
+        }
         lastId = id;
         lastWritten = written;
         TrainingProgress.Window window = progress.window();
-        CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, progress.epoch(),
+        CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),
-                written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now);
+                written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now,
+                resume.lineageCount(), resume.lineageSha256());
         try {
             producer.send(Messages.data(Topics.CHECKPOINTS, spec.pipeline(), spec.pipeline(),
                     EventCodec.toBytes(event))).get();
@@ -67,9 +78,14 @@ public class CheckpointPublisher {
             throw new IOException("cannot announce checkpoint " + id + ": " + e.getCause(), e.getCause());
         }
         LOG.infof("checkpoint %s: epoch %d, step %d, %d samples, loss %.4f, %.0f samples/s%s", id,
-                progress.epoch(), progress.step(), progress.samples(), window.meanLoss(), window.samplesPerSecond(),
+                epoch, progress.step(), progress.samples(), window.meanLoss(), window.samplesPerSecond(),
                 finalCheckpoint ? " (final)" : "");
         return event;
+    }
+
+    /** The newest checkpoint to continue from, if any. */
+    java.util.Optional<CheckpointWriter.Restorable> newest() {
+        return writer.newest(spec.pipeline());
     }
 
     @PreDestroy

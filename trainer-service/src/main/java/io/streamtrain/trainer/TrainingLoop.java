@@ -5,6 +5,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.model.CheckpointWriter;
+import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
@@ -15,8 +17,12 @@ import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +37,11 @@ import org.jboss.logging.Logger;
  * Out: one optimizer step per batch, and a checkpoint every {@code train.checkpointEvery} steps and at the end of
  * each epoch. An epoch ends when every partition has delivered its end-of-data marker; the next epoch replays
  * the topic from the beginning, until {@code train.epochs}. Without markers it trains continuously.
+ *
+ * <p>On start it continues from the newest checkpoint, not from any consumer group: it restores the parameters
+ * and optimizer state, the epoch, step and lineage, seeks every partition to the checkpoint's offsets and pauses
+ * the partitions that had already ended the epoch. Killed at any point, it therefore trains on exactly the same
+ * batches in the same order as an uninterrupted run.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -65,73 +76,142 @@ public class TrainingLoop {
         thread.join(10_000);
     }
 
+    /** The state of one run of the loop: what a checkpoint saves and a restart restores. */
+    private static final class Run {
+        TrainingSession session;
+        NormalizationStats stats;
+        TrainingProgress progress = new TrainingProgress(1, 0, 0);
+        Lineage lineage = new Lineage(0, null);
+        final Map<Integer, Long> nextOffsets = new HashMap<>();
+        final Set<TopicPartition> finished = new HashSet<>();
+    }
+
     private void run() {
-        TrainingSession session = null;
+        Run run = new Run();
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60))
                     .stream().map(p -> new TopicPartition(Topics.BATCHES_TRAIN, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Set<TopicPartition> finished = new HashSet<>();
-            TrainingProgress progress = new TrainingProgress();
-            NormalizationStats stats = null;
+            Optional<CheckpointWriter.Restorable> saved = checkpoints.newest();
+            if (saved.isPresent() && !restore(run, saved.get(), partitions)) {
+                return;
+            }
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (!Messages.belongsTo(record, spec.pipeline()) || finished.contains(partition)) {
+                    if (run.finished.contains(partition)) {
+                        continue;
+                    }
+                    run.nextOffsets.put(record.partition(), record.offset() + 1);
+                    if (!Messages.belongsTo(record, spec.pipeline())) {
                         continue;
                     }
                     if (Messages.isEndOfData(record)) {
-                        finished.add(partition);
+                        run.finished.add(partition);
                         consumer.pause(List.of(partition));
                         continue;
                     }
-                    Batch batch = BatchCodec.decode(record.value());
-                    if (session == null) {
-                        stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
-                        session = new TrainingSession(spec, stats, threads);
-                        LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(),
-                                stats.inputSize(), spec.model().hidden(), stats.outputSize());
-                    }
-                    long start = System.nanoTime();
-                    float loss = session.step(batch);
-                    progress.recordStep(batch.rows(), loss, System.nanoTime() - start);
-                    if (progress.step() % spec.train().checkpointEvery() == 0) {
-                        checkpoints.publish(session, stats, progress, false);
-                    }
+                    train(run, BatchCodec.decode(record.value()));
                 }
-                if (!finished.isEmpty() && finished.size() == partitions.size()) {
-                    finished.clear();
-                    if (session == null) {
-                        LOG.warnf("end of data for '%s' before any batch; waiting for data", spec.pipeline());
-                        consumer.resume(partitions);
-                        continue;
-                    }
-                    boolean last = progress.epoch() >= spec.train().epochs();
-                    boolean alreadySaved = progress.step() % spec.train().checkpointEvery() == 0;
-                    if (last || !alreadySaved) {
-                        checkpoints.publish(session, stats, progress, last);
-                    }
-                    if (last) {
-                        LOG.infof("training of '%s' complete: %d epochs, %d steps, %d samples", spec.pipeline(),
-                                progress.epoch(), progress.step(), progress.samples());
-                        return;
-                    }
-                    progress.nextEpoch();
-                    consumer.resume(partitions);
-                    consumer.seekToBeginning(partitions);
+                if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run, partitions)) {
+                    return;
                 }
             }
         } catch (WakeupException e) {
             // Shutting down.
         } catch (Exception e) {
-            LOG.error("training stopped", e);
+            LOG.error("training stopped; the service exits and a restart continues from the newest checkpoint", e);
             Quarkus.asyncExit(1);
         } finally {
-            if (session != null) {
-                session.close();
+            if (run.session != null) {
+                run.session.close();
             }
             consumer.close();
         }
+    }
+
+    /** Continues from a checkpoint; false when that run is already complete. */
+    private boolean restore(Run run, CheckpointWriter.Restorable saved, List<TopicPartition> partitions) {
+        ResumePoint resume = saved.manifest().resume();
+        if (resume.complete()) {
+            LOG.infof("training of '%s' is complete (checkpoint %s); nothing to do", spec.pipeline(),
+                    saved.manifest().checkpointId());
+            return false;
+        }
+        run.stats = saved.manifest().stats();
+        run.session = new TrainingSession(spec, run.stats, threads);
+        run.session.importState(saved.state());
+        run.progress = new TrainingProgress(resume.epoch(), resume.step(), resume.samples());
+        run.lineage = new Lineage(resume.lineageCount(), resume.lineageSha256());
+        for (TopicPartition partition : partitions) {
+            Long offset = resume.offsets().get(partition.partition());
+            if (offset != null) {
+                consumer.seek(partition, offset);
+                run.nextOffsets.put(partition.partition(), offset);
+            }
+            if (resume.finished().contains(partition.partition())) {
+                run.finished.add(partition);
+                consumer.pause(List.of(partition));
+            }
+        }
+        LOG.infof("continuing '%s' from checkpoint %s: epoch %d, step %d, %d batches in the lineage, offsets %s",
+                spec.pipeline(), saved.manifest().checkpointId(), resume.epoch(), resume.step(),
+                resume.lineageCount(), resume.offsets());
+        return true;
+    }
+
+    private void train(Run run, Batch batch) throws Exception {
+        if (run.session == null) {
+            run.stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
+            run.session = new TrainingSession(spec, run.stats, threads);
+            LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(), run.stats.inputSize(),
+                    spec.model().hidden(), run.stats.outputSize());
+        }
+        long start = System.nanoTime();
+        float loss = run.session.step(batch);
+        run.progress.recordStep(batch.rows(), loss, System.nanoTime() - start);
+        run.lineage.add(batch.batchId());
+        if (run.progress.step() % spec.train().checkpointEvery() == 0) {
+            checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
+                    resumePoint(run, false));
+        }
+    }
+
+    /** Ends the epoch with a checkpoint; true when the run is complete. */
+    private boolean endEpoch(Run run, List<TopicPartition> partitions) throws Exception {
+        if (run.session == null) {
+            LOG.warnf("end of data for '%s' before any batch; waiting for data", spec.pipeline());
+            run.finished.clear();
+            consumer.resume(partitions);
+            return false;
+        }
+        boolean last = run.progress.epoch() >= spec.train().epochs();
+        boolean alreadySaved = run.progress.step() % spec.train().checkpointEvery() == 0;
+        if (last) {
+            checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
+                    resumePoint(run, true));
+            LOG.infof("training of '%s' complete: %d epochs, %d steps, %d samples", spec.pipeline(),
+                    run.progress.epoch(), run.progress.step(), run.progress.samples());
+            return true;
+        }
+        int ended = run.progress.epoch();
+        run.progress.nextEpoch();
+        run.finished.clear();
+        run.nextOffsets.clear();
+        if (!alreadySaved) {
+            // Saved as the epoch that ended, resuming at the start of the next one.
+            checkpoints.publish(run.session, run.stats, run.progress, ended, false, resumePoint(run, false));
+        }
+        consumer.resume(partitions);
+        consumer.seekToBeginning(partitions);
+        return false;
+    }
+
+    private ResumePoint resumePoint(Run run, boolean complete) {
+        List<Integer> finished = new ArrayList<>();
+        run.finished.forEach(p -> finished.add(p.partition()));
+        return new ResumePoint(run.progress.epoch(), run.progress.step(), run.progress.samples(),
+                Map.copyOf(run.nextOffsets), finished, complete, run.lineage.count(), run.lineage.sha256());
     }
 }

@@ -6,13 +6,19 @@ package io.streamtrain.trainer;
  */
 final class TrainingProgress {
 
-    private int epoch = 1;
+    private int epoch;
     private long step;
     private long samples;
     private double lossSum;
     private long lossSteps;
     private long windowSamples;
     private long windowNanos;
+
+    TrainingProgress(int epoch, long step, long samples) {
+        this.epoch = epoch;
+        this.step = step;
+        this.samples = samples;
+    }
 
     void recordStep(int rows, float loss, long nanos) {
         step++;

@@ -84,6 +84,39 @@ public final class LocalServices implements AutoCloseable {
         return List.copyOf(processes.values());
     }
 
+    /** How often a service may die and be restarted before the run is given up. */
+    public static final int MAX_RESTARTS = 5;
+
+    private final Map<String, Integer> restarts = new LinkedHashMap<>();
+
+    /**
+     * Restarts every service that has died, as Kubernetes would, and returns what it did in words; fails with the
+     * service's last log lines once one has died more than {@link #MAX_RESTARTS} times.
+     */
+    public List<String> restartDead() throws IOException {
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, ManagedProcess> entry : processes.entrySet()) {
+            ManagedProcess process = entry.getValue();
+            if (process.alive()) {
+                continue;
+            }
+            int count = restarts.merge(entry.getKey(), 1, Integer::sum);
+            if (count > MAX_RESTARTS) {
+                checkAlive();
+            }
+            entry.setValue(process.restart());
+            done.add(entry.getKey() + " exited with code " + process.exitCode() + "; restarted (restart " + count + ")");
+        }
+        return done;
+    }
+
+    /** Restarts per service so far. */
+    public Map<String, Integer> restarts() {
+        Map<String, Integer> all = new LinkedHashMap<>();
+        processes.keySet().forEach(name -> all.put(name, restarts.getOrDefault(name, 0)));
+        return all;
+    }
+
     /** Fails with the service's last log lines when one of them has exited. */
     public void checkAlive() {
         for (ManagedProcess process : processes.values()) {

@@ -18,12 +18,24 @@ public final class ManagedProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Path pidFile;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path workdir;
 
-    private ManagedProcess(String name, Process process, Path log, Path pidFile) {
+    private ManagedProcess(String name, Process process, Path log, Path pidFile, List<String> command,
+                           Map<String, String> environment, Path workdir) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.pidFile = pidFile;
+        this.command = command;
+        this.environment = environment;
+        this.workdir = workdir;
+    }
+
+    /** Starts the same command again (its log continues in the same file); for a process that has died. */
+    public ManagedProcess restart() throws IOException {
+        return start(name, command, environment, workdir);
     }
 
     public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
@@ -39,7 +51,7 @@ public final class ManagedProcess implements AutoCloseable {
         Process process = builder.start();
         Path pidFile = pids.resolve(name + ".pid");
         Files.writeString(pidFile, Long.toString(process.pid()) + System.lineSeparator());
-        return new ManagedProcess(name, process, log, pidFile);
+        return new ManagedProcess(name, process, log, pidFile, List.copyOf(command), Map.copyOf(environment), workdir);
     }
 
     /** The command that starts a Java program with this JVM's java binary. */

@@ -4,6 +4,7 @@ import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.Verdict;
 import java.util.List;
+import java.util.Map;
 
 /** Assembles a {@link RunReport} from what the {@link PipelineMonitor} saw. */
 public final class ReportBuilder {
@@ -12,8 +13,8 @@ public final class ReportBuilder {
     }
 
     public static RunReport build(String pipeline, String spec, String data, String kafka, String workdir,
-                                  long published, PipelineMonitor monitor, RunReport.Timings timings,
-                                  double wallSeconds) {
+                                  long published, PipelineMonitor monitor, Map<String, Integer> restarts,
+                                  RunReport.Timings timings, double wallSeconds) {
         List<CheckpointEvent> checkpoints = monitor.checkpoints();
         long trainedSamples = checkpoints.stream().mapToLong(CheckpointEvent::samplesSeen).max().orElse(0);
         EvaluationEvent promoted = null;
@@ -22,8 +23,16 @@ public final class ReportBuilder {
                 promoted = e;
             }
         }
+        Map<String, CheckpointEvent> byId = new java.util.HashMap<>();
+        checkpoints.forEach(c -> byId.put(c.checkpointId(), c));
         RunReport.Champion champion = promoted == null ? null : new RunReport.Champion(promoted.checkpointId(),
-                promoted.epoch(), promoted.step(), promoted.metrics(), promoted.classes(), promoted.confusionMatrix());
+                promoted.epoch(), promoted.step(), byId.containsKey(promoted.checkpointId())
+                        ? byId.get(promoted.checkpointId()).sha256() : null,
+                promoted.metrics(), promoted.classes(), promoted.confusionMatrix());
+        CheckpointEvent last = checkpoints.stream().filter(CheckpointEvent::finalCheckpoint).reduce((a, b) -> b)
+                .orElse(null);
+        RunReport.FinalCheckpoint finalCheckpoint = last == null ? null : new RunReport.FinalCheckpoint(
+                last.checkpointId(), last.sha256(), last.lineageCount(), last.lineageSha256());
         return new RunReport(pipeline, spec, data, kafka, workdir,
                 new RunReport.Records(published, monitor.accepted(), monitor.rejected()),
                 monitor.rejectedByReason(),
@@ -33,6 +42,6 @@ public final class ReportBuilder {
                 new RunReport.Batches(monitor.trainBatches(), monitor.validationBatches()),
                 trainedSamples, checkpoints.size(),
                 monitor.evaluations().stream().map(RunReport.Evaluation::of).toList(),
-                champion, timings, wallSeconds);
+                champion, finalCheckpoint, restarts, timings, wallSeconds);
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 public record RunReport(String pipeline, String spec, String data, String kafka, String workdir, Records records,
                         Map<String, Long> rejectedByReason, List<RejectedExample> rejectedExamples, Batches batches,
                         long trainedSamples, int checkpoints, List<Evaluation> evaluations, Champion champion,
-                        Timings timings, double wallSeconds) {
+                        FinalCheckpoint finalCheckpoint, Map<String, Integer> restarts, Timings timings,
+                        double wallSeconds) {
 
     public record Records(long published, long accepted, long rejected) {
     }
@@ -32,9 +33,20 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
         }
     }
 
-    /** The model promoted last: its checkpoint and metrics (on the validation set when it was promoted). */
-    public record Champion(String checkpoint, int epoch, long step, Map<String, Double> metrics, List<String> classes,
-                           long[][] confusionMatrix) {
+    /**
+     * The model promoted last: its checkpoint, the SHA-256 of its parameters, and its metrics (on the validation
+     * set when it was promoted).
+     */
+    public record Champion(String checkpoint, int epoch, long step, String parametersSha256, Map<String, Double> metrics,
+                           List<String> classes, long[][] confusionMatrix) {
+    }
+
+    /**
+     * The last checkpoint of the run: its parameters' SHA-256 and its lineage (batches trained on, and a SHA-256
+     * chained over their ids in order). Equal values mean equal training, whatever crashes happened in between.
+     */
+    public record FinalCheckpoint(String checkpoint, String parametersSha256, long lineageBatches,
+                                  String lineageSha256) {
     }
 
     /** Seconds spent starting the broker and services, publishing, and from the first record to the final verdict. */

@@ -28,6 +28,11 @@ public final class SummaryPrinter {
         } else {
             row(out, "champion", "none promoted");
         }
+        report.restarts().forEach((service, count) -> {
+            if (count > 0) {
+                row(out, "restarts of " + service, Integer.toString(count));
+            }
+        });
         row(out, "wall time", String.format("%.1f s (startup %.1f s, publish %.1f s, pipeline %.1f s)",
                 report.wallSeconds(), report.timings().startupSeconds(), report.timings().publishSeconds(),
                 report.timings().pipelineSeconds()));
