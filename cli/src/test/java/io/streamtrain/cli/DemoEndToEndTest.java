@@ -64,6 +64,25 @@ class DemoEndToEndTest {
     }
 
     @Test
+    void withPatienceTrainingStopsEarlyAndSaysWhy() throws Exception {
+        String spec = Files.readString(IRIS.resolve("pipeline.yaml")).replace("pipeline: iris-e2e", "pipeline: iris-patience")
+                .replace("epochs: 40", "epochs: 2000").replace("checkpointEvery: 1000", "checkpointEvery: 1000\n  patience: 8");
+        Path specFile = Files.writeString(work.resolve("patience.yaml"), spec);
+        Path report = work.resolve("patience-report.json");
+        int exit = StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", specFile.toString(), "--data", IRIS.resolve("iris-dirty.csv").toString(),
+                "--workdir", work.resolve("patience").toString(), "--report", report.toString(), "--timeout", "PT6M");
+
+        assertThat(exit).isZero();
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        JsonNode last = result.path("finalCheckpoint");
+        assertThat(last.path("epoch").asInt()).isBetween(4, 1999);
+        assertThat(last.path("stopReason").asText()).matches("early stop: accuracy did not improve for \\d+ evaluations "
+                + "\\(best 0\\.\\d+ at e\\d+-s\\d+\\)");
+        assertThat(result.path("champion").path("metrics").path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void regressionLearnsALinearTargetAndReportsErrorsInOriginalUnits() throws Exception {
         // y = 100 + 30 x1 - 20 x2 + offset(colour) + noise(sd 2): the best possible RMSE is about 2.
         Random random = new Random(11);

@@ -49,7 +49,7 @@ public class CheckpointPublisher {
      * while {@code resume} points at the start of the next one).
      */
     CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress, int epoch,
-                            boolean finalCheckpoint, ResumePoint resume) throws IOException {
+                            boolean finalCheckpoint, ResumePoint resume, String stopReason) throws IOException {
         String id = String.format("e%03d-s%08d", epoch, progress.step());
         long now = System.currentTimeMillis();
         CheckpointManifest manifest = new CheckpointManifest(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
@@ -67,7 +67,7 @@ public class CheckpointPublisher {
         CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),
                 written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now,
-                resume.lineageCount(), resume.lineageSha256());
+                resume.lineageCount(), resume.lineageSha256(), stopReason);
         try {
             producer.send(Messages.data(Topics.CHECKPOINTS, spec.pipeline(), spec.pipeline(),
                     EventCodec.toBytes(event))).get();

@@ -3,6 +3,8 @@ package io.streamtrain.trainer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.CheckpointWriter;
@@ -42,6 +44,9 @@ import org.jboss.logging.Logger;
  * and optimizer state, the epoch, step and lineage, seeks every partition to the checkpoint's offsets and pauses
  * the partitions that had already ended the epoch. Killed at any point, it therefore trains on exactly the same
  * batches in the same order as an uninterrupted run.
+ *
+ * <p>With {@code train.patience} set it also reads {@code streamtrain.evaluations.v1} and stops early once that
+ * many evaluations in a row did not improve the spec's metric; the final checkpoint says why.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -54,6 +59,7 @@ public class TrainingLoop {
     private final int threads;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<String, byte[]> evaluations;
     private Thread thread;
 
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
@@ -66,6 +72,7 @@ public class TrainingLoop {
 
     void onStart(@Observes StartupEvent event) {
         consumer = new KafkaConsumer<>(kafka.consumer("trainer-" + spec.pipeline(), null));
+        evaluations = new KafkaConsumer<>(kafka.consumer("trainer-evaluations-" + spec.pipeline(), null));
         thread = new Thread(this::run, "training-loop");
         thread.start();
     }
@@ -73,6 +80,7 @@ public class TrainingLoop {
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         running.set(false);
         consumer.wakeup();
+        evaluations.wakeup();
         thread.join(10_000);
     }
 
@@ -84,15 +92,22 @@ public class TrainingLoop {
         Lineage lineage = new Lineage(0, null);
         final Map<Integer, Long> nextOffsets = new HashMap<>();
         final Set<TopicPartition> finished = new HashSet<>();
+        EarlyStopping earlyStopping;
     }
 
     private void run() {
         Run run = new Run();
+        run.earlyStopping = new EarlyStopping(spec.evaluate().metric(), spec.train().patience());
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60))
                     .stream().map(p -> new TopicPartition(Topics.BATCHES_TRAIN, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            List<TopicPartition> evaluationPartitions = evaluations.partitionsFor(Topics.EVALUATIONS,
+                    Duration.ofSeconds(60)).stream().map(p -> new TopicPartition(Topics.EVALUATIONS, p.partition()))
+                    .toList();
+            evaluations.assign(evaluationPartitions);
+            evaluations.seekToBeginning(evaluationPartitions);
             Optional<CheckpointWriter.Restorable> saved = checkpoints.newest();
             if (saved.isPresent() && !restore(run, saved.get(), partitions)) {
                 return;
@@ -117,6 +132,9 @@ public class TrainingLoop {
                 if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run, partitions)) {
                     return;
                 }
+                if (stopEarly(run, evaluations)) {
+                    return;
+                }
             }
         } catch (WakeupException e) {
             // Shutting down.
@@ -128,7 +146,29 @@ public class TrainingLoop {
                 run.session.close();
             }
             consumer.close();
+            evaluations.close();
         }
+    }
+
+    /** Reads new evaluations; when early stopping says so, writes the final checkpoint and returns true. */
+    private boolean stopEarly(Run run, KafkaConsumer<String, byte[]> source) throws Exception {
+        if (spec.train().patience() == 0) {
+            return false;
+        }
+        for (ConsumerRecord<String, byte[]> record : source.poll(Duration.ZERO)) {
+            if (spec.pipeline().equals(Messages.pipelineOf(record))) {
+                run.earlyStopping.observe(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
+            }
+        }
+        String reason = run.earlyStopping.stopReason();
+        if (reason == null || run.session == null) {
+            return false;
+        }
+        checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true, resumePoint(run, true),
+                reason);
+        LOG.infof("training of '%s' stopped at epoch %d, step %d: %s", spec.pipeline(), run.progress.epoch(),
+                run.progress.step(), reason);
+        return true;
     }
 
     /** Continues from a checkpoint; false when that run is already complete. */
@@ -174,7 +214,7 @@ public class TrainingLoop {
         run.lineage.add(batch.batchId());
         if (run.progress.step() % spec.train().checkpointEvery() == 0) {
             checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
-                    resumePoint(run, false));
+                    resumePoint(run, false), null);
         }
     }
 
@@ -190,7 +230,7 @@ public class TrainingLoop {
         boolean alreadySaved = run.progress.step() % spec.train().checkpointEvery() == 0;
         if (last) {
             checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
-                    resumePoint(run, true));
+                    resumePoint(run, true), "completed " + run.progress.epoch() + " epochs");
             LOG.infof("training of '%s' complete: %d epochs, %d steps, %d samples", spec.pipeline(),
                     run.progress.epoch(), run.progress.step(), run.progress.samples());
             return true;
@@ -201,7 +241,7 @@ public class TrainingLoop {
         run.nextOffsets.clear();
         if (!alreadySaved) {
             // Saved as the epoch that ended, resuming at the start of the next one.
-            checkpoints.publish(run.session, run.stats, run.progress, ended, false, resumePoint(run, false));
+            checkpoints.publish(run.session, run.stats, run.progress, ended, false, resumePoint(run, false), null);
         }
         consumer.resume(partitions);
         consumer.seekToBeginning(partitions);

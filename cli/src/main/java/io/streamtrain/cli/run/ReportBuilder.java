@@ -32,7 +32,8 @@ public final class ReportBuilder {
         CheckpointEvent last = checkpoints.stream().filter(CheckpointEvent::finalCheckpoint).reduce((a, b) -> b)
                 .orElse(null);
         RunReport.FinalCheckpoint finalCheckpoint = last == null ? null : new RunReport.FinalCheckpoint(
-                last.checkpointId(), last.sha256(), last.lineageCount(), last.lineageSha256());
+                last.checkpointId(), last.epoch(), last.step(), last.sha256(), last.lineageCount(), last.lineageSha256(),
+                last.stopReason());
         return new RunReport(pipeline, spec, data, kafka, workdir,
                 new RunReport.Records(published, monitor.accepted(), monitor.rejected()),
                 monitor.rejectedByReason(),

@@ -42,11 +42,12 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
     }
 
     /**
-     * The last checkpoint of the run: its parameters' SHA-256 and its lineage (batches trained on, and a SHA-256
-     * chained over their ids in order). Equal values mean equal training, whatever crashes happened in between.
+     * The last checkpoint of the run: its parameters' SHA-256, its lineage (batches trained on, and a SHA-256
+     * chained over their ids in order) and why training stopped. Equal parameters and lineage mean equal training,
+     * whatever crashes happened in between.
      */
-    public record FinalCheckpoint(String checkpoint, String parametersSha256, long lineageBatches,
-                                  String lineageSha256) {
+    public record FinalCheckpoint(String checkpoint, int epoch, long step, String parametersSha256,
+                                  long lineageBatches, String lineageSha256, String stopReason) {
     }
 
     /** Seconds spent starting the broker and services, publishing, and from the first record to the final verdict. */

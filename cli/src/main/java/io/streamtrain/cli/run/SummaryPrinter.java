@@ -28,6 +28,9 @@ public final class SummaryPrinter {
         } else {
             row(out, "champion", "none promoted");
         }
+        if (report.finalCheckpoint() != null && report.finalCheckpoint().stopReason() != null) {
+            row(out, "training stopped", report.finalCheckpoint().stopReason());
+        }
         report.restarts().forEach((service, count) -> {
             if (count > 0) {
                 row(out, "restarts of " + service, Integer.toString(count));

@@ -44,9 +44,12 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
     public record Model(List<Integer> hidden, Activation activation) {
     }
 
-    /** Optimizer, learning rate, epochs, random seed, and steps between checkpoints. */
+    /**
+     * Optimizer, learning rate, epochs, random seed, steps between checkpoints, and the optional early-stopping
+     * patience (evaluations without improvement of the spec's metric; 0 means never stop early).
+     */
     public record Train(OptimizerKind optimizer, double learningRate, int epochs, long seed,
-                        int checkpointEvery) {
+                        int checkpointEvery, int patience) {
     }
 
     /** The metric the champion gate compares. */

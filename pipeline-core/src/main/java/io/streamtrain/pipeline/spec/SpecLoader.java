@@ -181,13 +181,14 @@ public final class SpecLoader {
     }
 
     private static PipelineSpec.Train train(SpecNode node) {
-        node.onlyKeys(Set.of("optimizer", "learningRate", "epochs", "seed", "checkpointEvery"));
+        node.onlyKeys(Set.of("optimizer", "learningRate", "epochs", "seed", "checkpointEvery", "patience"));
         return new PipelineSpec.Train(
                 node.child("optimizer").enumValue(OptimizerKind.class, OptimizerKind.ADAM),
                 node.child("learningRate").number(0.001, 0.0, 10.0),
                 node.child("epochs").integer(5, 1, 100_000),
                 node.child("seed").longValue(42),
-                node.child("checkpointEvery").integer(200, 1, Integer.MAX_VALUE));
+                node.child("checkpointEvery").integer(200, 1, Integer.MAX_VALUE),
+                node.child("patience").integer(0, 0, 100_000));
     }
 
     private static String sha256(byte[] bytes) {
