@@ -4,10 +4,10 @@ import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalServices;
 import io.streamtrain.cli.run.DatasetPublisher;
 import io.streamtrain.cli.run.PipelineMonitor;
+import io.streamtrain.cli.run.ProgressLine;
 import io.streamtrain.cli.run.ReportBuilder;
 import io.streamtrain.cli.run.RunReport;
 import io.streamtrain.cli.run.SummaryPrinter;
-import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
@@ -131,7 +131,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long published = publisher.publish(dataFile);
                 double publish = seconds(publishStart);
                 out.printf("published %d records to the ingest topic in %.1f s%n", published, publish);
-                waitForFinalEvaluation(monitor, services, publishStart);
+                waitForFinalEvaluation(monitor, services, pipeline, publishStart);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
                         bootstrap, work.toString(), published, monitor, services.restarts(),
                         new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started));
@@ -156,37 +156,51 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, long since)
-            throws java.io.IOException {
+    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, PipelineSpec pipeline,
+                                        long since) throws java.io.IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // On a terminal the progress line redraws in place; in a log it is a plain line every few seconds and at
+        // each new epoch.
+        boolean terminal = System.console() != null;
+        long every = Duration.ofMillis(terminal ? 500 : 5_000).toNanos();
         long nextLine = 0;
-        int shownCheckpoints = 0;
+        int epochShown = 0;
         while (!monitor.finished()) {
-            services.restartDead().forEach(line -> out.println("  " + line));
+            List<String> restarted = services.restartDead();
+            if (!restarted.isEmpty()) {
+                clearLine(terminal);
+                restarted.forEach(line -> out.println("  " + line));
+            }
             if (System.nanoTime() > deadline) {
+                clearLine(terminal);
                 throw new CliException(ExitCodes.FAILED, "no evaluation of a final checkpoint within " + timeout
                         + "; the service logs are in the work directory");
             }
-            monitor.poll(Duration.ofMillis(500), this::printEvaluation);
-            List<CheckpointEvent> checkpoints = monitor.checkpoints();
-            if (System.nanoTime() > nextLine || checkpoints.size() > shownCheckpoints) {
-                printProgress(monitor, checkpoints, since);
-                shownCheckpoints = checkpoints.size();
-                nextLine = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            monitor.poll(Duration.ofMillis(200), e -> {
+                clearLine(terminal);
+                printEvaluation(e);
+            });
+            int epoch = monitor.progress() == null ? 0 : monitor.progress().epoch();
+            if (System.nanoTime() > nextLine || epoch != epochShown) {
+                epochShown = epoch;
+                String line = ProgressLine.render(monitor, pipeline.train().epochs(), pipeline.batch().size(),
+                        seconds(since));
+                if (terminal) {
+                    out.print("\r\033[K" + line);
+                    out.flush();
+                } else {
+                    out.println(line);
+                }
+                nextLine = System.nanoTime() + every;
             }
         }
+        clearLine(terminal);
     }
 
-    private void printProgress(PipelineMonitor monitor, List<CheckpointEvent> checkpoints, long since) {
-        StringBuilder line = new StringBuilder(String.format("[%5.0fs] accepted %d, rejected %d | batches %d train, %d "
-                + "validation", seconds(since), monitor.accepted(), monitor.rejected(), monitor.trainBatches(),
-                monitor.validationBatches()));
-        if (!checkpoints.isEmpty()) {
-            CheckpointEvent last = checkpoints.get(checkpoints.size() - 1);
-            line.append(String.format(" | epoch %d step %d loss %.4f %,.0f samples/s", last.epoch(), last.step(),
-                    last.trainLoss(), last.samplesPerSecond()));
+    private void clearLine(boolean terminal) {
+        if (terminal) {
+            out.print("\r\033[K");
         }
-        out.println(line);
     }
 
     private void printEvaluation(EvaluationEvent e) {

@@ -22,6 +22,8 @@ public final class Topics {
     public static final String BATCHES_VALIDATION = "streamtrain.batches.validation.v1";
     /** Parameter averaging between trainers. */
     public static final String SYNC = "streamtrain.sync.v1";
+    /** {@link ProgressEvent}s of the trainers, at a bounded rate. */
+    public static final String PROGRESS = "streamtrain.progress.v1";
     /** One {@link CheckpointEvent} per checkpoint written by a trainer. */
     public static final String CHECKPOINTS = "streamtrain.checkpoints.v1";
     /** One {@link EvaluationEvent} per evaluated checkpoint. */
@@ -42,6 +44,7 @@ public final class Topics {
             new TopicDefinition(BATCHES_TRAIN, false),
             new TopicDefinition(BATCHES_VALIDATION, false),
             new TopicDefinition(SYNC, false),
+            new TopicDefinition(PROGRESS, false),
             new TopicDefinition(CHECKPOINTS, false),
             new TopicDefinition(EVALUATIONS, false),
             new TopicDefinition(MODELS, true));

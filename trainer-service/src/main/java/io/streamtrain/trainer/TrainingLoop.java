@@ -56,6 +56,7 @@ public class TrainingLoop {
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
     private final CheckpointPublisher checkpoints;
+    private final ProgressReporter progressReporter;
     private final int threads;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> consumer;
@@ -63,10 +64,12 @@ public class TrainingLoop {
     private Thread thread;
 
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
+                        ProgressReporter progressReporter,
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads) {
         this.spec = spec;
         this.kafka = kafka;
         this.checkpoints = checkpoints;
+        this.progressReporter = progressReporter;
         this.threads = threads;
     }
 
@@ -210,12 +213,23 @@ public class TrainingLoop {
         }
         long start = System.nanoTime();
         float loss = run.session.step(batch);
-        run.progress.recordStep(batch.rows(), loss, System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        run.progress.recordStep(batch.rows(), loss, took);
+        progressReporter.step(run.progress, batch.rows(), loss, took, this::lag);
         run.lineage.add(batch.batchId());
         if (run.progress.step() % spec.train().checkpointEvery() == 0) {
             checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
                     resumePoint(run, false), null);
         }
+    }
+
+    /** Train batches published but not yet read, from the consumer's last fetch (no broker round trip). */
+    private long lag() {
+        long lag = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
     }
 
     /** Ends the epoch with a checkpoint; true when the run is complete. */

@@ -3,6 +3,7 @@ package io.streamtrain.cli.run;
 import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ProgressEvent;
 import io.streamtrain.contracts.RejectedRecord;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class PipelineMonitor implements AutoCloseable {
 
     private static final List<String> WATCHED = List.of(Topics.RECORDS, Topics.REJECTED, Topics.BATCHES_TRAIN,
-            Topics.BATCHES_VALIDATION, Topics.CHECKPOINTS, Topics.EVALUATIONS);
+            Topics.BATCHES_VALIDATION, Topics.PROGRESS, Topics.CHECKPOINTS, Topics.EVALUATIONS);
 
     private final String pipeline;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -38,6 +39,8 @@ public final class PipelineMonitor implements AutoCloseable {
     private long preprocessRejected;
     private long trainBatches;
     private long validationBatches;
+    private boolean trainBatchesComplete;
+    private ProgressEvent progress;
 
     public PipelineMonitor(KafkaSettings kafka, String pipeline) {
         this.pipeline = pipeline;
@@ -59,7 +62,11 @@ public final class PipelineMonitor implements AutoCloseable {
     /** Reads what arrived; calls {@code onEvaluation} for each new evaluation. */
     public void poll(Duration timeout, Consumer<EvaluationEvent> onEvaluation) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            if (!pipeline.equals(Messages.pipelineOf(record)) || Messages.isEndOfData(record)) {
+            if (!pipeline.equals(Messages.pipelineOf(record))) {
+                continue;
+            }
+            if (Messages.isEndOfData(record)) {
+                trainBatchesComplete |= record.topic().equals(Topics.BATCHES_TRAIN);
                 continue;
             }
             switch (record.topic()) {
@@ -67,6 +74,7 @@ public final class PipelineMonitor implements AutoCloseable {
                 case Topics.REJECTED -> rejected(EventCodec.fromBytes(record.value(), RejectedRecord.class));
                 case Topics.BATCHES_TRAIN -> trainBatches++;
                 case Topics.BATCHES_VALIDATION -> validationBatches++;
+                case Topics.PROGRESS -> progress = EventCodec.fromBytes(record.value(), ProgressEvent.class);
                 case Topics.CHECKPOINTS -> checkpoints.add(EventCodec.fromBytes(record.value(), CheckpointEvent.class));
                 case Topics.EVALUATIONS -> {
                     EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
@@ -114,6 +122,16 @@ public final class PipelineMonitor implements AutoCloseable {
 
     public long trainBatches() {
         return trainBatches;
+    }
+
+    /** True once the preprocessor ended the train batches of a finite dataset: {@link #trainBatches()} is final. */
+    public boolean trainBatchesComplete() {
+        return trainBatchesComplete;
+    }
+
+    /** The trainer's latest progress event, or null. */
+    public ProgressEvent progress() {
+        return progress;
     }
 
     public long validationBatches() {

@@ -1,0 +1,66 @@
+package io.streamtrain.trainer;
+
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.SchemaVersion;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes the trainer's progress. In: every training step (rows, loss, time). Out: a {@link ProgressEvent} on
+ * {@code streamtrain.progress.v1} at most once per {@code streamtrain.trainer.progress-interval}, with the mean
+ * loss and throughput since the previous one. Sends are not awaited: progress is informative.
+ */
+@ApplicationScoped
+public class ProgressReporter {
+
+    private final PipelineSpec spec;
+    private final long intervalNanos;
+    private final KafkaProducer<String, byte[]> producer;
+    private long lastSent = System.nanoTime();
+    private double lossSum;
+    private long steps;
+    private long rows;
+    private long nanos;
+
+    public ProgressReporter(PipelineSpec spec, KafkaSettings kafka,
+                            @ConfigProperty(name = "streamtrain.trainer.progress-interval") Duration interval) {
+        this.spec = spec;
+        this.intervalNanos = interval.toNanos();
+        this.producer = new KafkaProducer<>(kafka.producer("trainer-progress-" + spec.pipeline()));
+    }
+
+    /** Records a step; publishes when the interval has passed. {@code lag} is asked only then. */
+    void step(TrainingProgress progress, int batchRows, float loss, long stepNanos, LongSupplier lag) {
+        lossSum += loss;
+        steps++;
+        rows += batchRows;
+        nanos += stepNanos;
+        long now = System.nanoTime();
+        if (now - lastSent < intervalNanos) {
+            return;
+        }
+        ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
+                progress.step(), progress.samples(), lossSum / steps, nanos == 0 ? 0 : rows * 1e9 / nanos,
+                lag.getAsLong(), System.currentTimeMillis());
+        producer.send(Messages.data(Topics.PROGRESS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)));
+        lastSent = now;
+        lossSum = 0;
+        steps = 0;
+        rows = 0;
+        nanos = 0;
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
