@@ -29,11 +29,6 @@ public record Home(Path root) {
         return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    /** The CLI's runtime class path (its jar's lib folder), which holds the Kafka broker's jars. */
-    public Path cliLibraries() {
-        return root.resolve("cli/target/lib");
-    }
-
     public Path datasets() {
         return root.resolve("datasets");
     }

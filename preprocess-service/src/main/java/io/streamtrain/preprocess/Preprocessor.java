@@ -57,10 +57,6 @@ final class Preprocessor {
         }
     }
 
-    NormalizationStats stats() {
-        return encoder == null ? null : encoder.stats();
-    }
-
     void accept(CanonicalRecord record) {
         if (!recentIds.add(record.id())) {
             output.rejected(record, new Rejection(ReasonCode.DUPLICATE_ID, null, "the record id '" + record.id()

@@ -30,12 +30,6 @@ final class SequencedOutput implements PreprocessOutput {
         return new OutputProgress(train, validation, rejected, endOfData, stats);
     }
 
-    /** True while the replay has not yet caught up with what was committed before. */
-    boolean replaying() {
-        return train < committed.train() || validation < committed.validation() || rejected < committed.rejected()
-                || endOfData < committed.endOfData();
-    }
-
     @Override
     public void stats(NormalizationStats value) {
         if (++stats > committed.stats()) {

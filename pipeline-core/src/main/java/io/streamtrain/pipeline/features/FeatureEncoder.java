@@ -100,10 +100,6 @@ public final class FeatureEncoder {
         return index == null ? -1 : index;
     }
 
-    public String className(int index) {
-        return stats.label().classes().get(index);
-    }
-
     /** The regression target in the units the network learns (z-scored). */
     public float standardizeTarget(double value) {
         double std = stats.label().std() > 1e-12 ? stats.label().std() : 1.0;
