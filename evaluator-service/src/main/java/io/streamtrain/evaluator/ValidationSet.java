@@ -8,6 +8,7 @@ import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -39,9 +40,8 @@ public class ValidationSet {
     private final List<Batch> batches = new ArrayList<>();
     private long rows;
     private boolean complete;
-    private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private PollingThread loop;
 
     public ValidationSet(PipelineSpec spec, KafkaSettings kafka,
                          @ConfigProperty(name = "streamtrain.evaluator.max-validation-rows") long maxRows) {
@@ -52,14 +52,11 @@ public class ValidationSet {
 
     void onStart(@Observes StartupEvent event) {
         consumer = new KafkaConsumer<>(kafka.consumer("evaluator-validation-" + spec.pipeline(), null));
-        thread = new Thread(this::run, "validation-reader");
-        thread.setDaemon(true);
-        thread.start();
+        loop = PollingThread.start("validation-reader", this::run, consumer);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        running = false;
-        consumer.wakeup();
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        loop.stop();
     }
 
     /** The batches read so far. */
@@ -93,14 +90,14 @@ public class ValidationSet {
         return rows > 0;
     }
 
-    private void run() {
+    private void run(PollingThread loop) {
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BATCHES_VALIDATION, Duration.ofSeconds(60))
                     .stream().map(p -> new TopicPartition(Topics.BATCHES_VALIDATION, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Set<Integer> finished = new HashSet<>();
-            while (running) {
+            while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (Messages.belongsTo(record, spec.pipeline())) {
                         take(record, finished, partitions.size());

@@ -7,6 +7,7 @@ import io.streamtrain.contracts.SourceRef;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -41,9 +42,8 @@ public class IngestLoop {
     private final RecordRouter router;
     private final KafkaSettings kafka;
     private final int maxPollRecords;
-    private volatile boolean running = true;
     private KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private PollingThread loop;
     private long accepted;
 
     public IngestLoop(RecordRouter router, KafkaSettings kafka,
@@ -59,19 +59,16 @@ public class IngestLoop {
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         consumer = new KafkaConsumer<>(settings);
         consumer.subscribe(List.of(Topics.INGEST));
-        thread = new Thread(this::run, "ingest-loop");
-        thread.start();
+        loop = PollingThread.start("ingest-loop", this::run, consumer);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(10_000);
+        loop.stop();
     }
 
-    private void run() {
+    private void run(PollingThread loop) {
         try {
-            while (running) {
+            while (loop.running()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
                     route(records);

@@ -12,6 +12,7 @@ import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,10 +54,9 @@ public class PreprocessLoop {
     private final KafkaSettings kafka;
     private final String instanceId;
     private final int maxPollRecords;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
-    private Thread thread;
+    private PollingThread loop;
 
     public PreprocessLoop(PipelineSpec spec, KafkaSettings kafka,
                           @ConfigProperty(name = "streamtrain.instance-id") String instanceId,
@@ -94,23 +93,18 @@ public class PreprocessLoop {
         }
         SequencedOutput output = new SequencedOutput(new KafkaOutput(spec.pipeline(), producer), progress);
         Preprocessor preprocessor = new Preprocessor(spec, restored, output);
-        thread = new Thread(() -> run(preprocessor, output, input), "preprocess-loop");
-        thread.start();
+        loop = PollingThread.start("preprocess-loop", polling -> run(polling, preprocessor, output, input), consumer);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        running.set(false);
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            thread.join(10_000);
+        if (loop != null) {
+            loop.stop();
         }
     }
 
-    private void run(Preprocessor preprocessor, SequencedOutput output, TopicPartition input) {
+    private void run(PollingThread loop, Preprocessor preprocessor, SequencedOutput output, TopicPartition input) {
         try {
-            while (running.get()) {
+            while (loop.running()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
                     continue;

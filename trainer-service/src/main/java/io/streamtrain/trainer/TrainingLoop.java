@@ -15,6 +15,7 @@ import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -58,10 +58,9 @@ public class TrainingLoop {
     private final CheckpointPublisher checkpoints;
     private final ProgressReporter progressReporter;
     private final int threads;
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaConsumer<String, byte[]> evaluations;
-    private Thread thread;
+    private PollingThread loop;
 
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
                         ProgressReporter progressReporter,
@@ -76,15 +75,11 @@ public class TrainingLoop {
     void onStart(@Observes StartupEvent event) {
         consumer = new KafkaConsumer<>(kafka.consumer("trainer-" + spec.pipeline(), null));
         evaluations = new KafkaConsumer<>(kafka.consumer("trainer-evaluations-" + spec.pipeline(), null));
-        thread = new Thread(this::run, "training-loop");
-        thread.start();
+        loop = PollingThread.start("training-loop", this::run, consumer, evaluations);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        evaluations.wakeup();
-        thread.join(10_000);
+        loop.stop();
     }
 
     /** The state of one run of the loop: what a checkpoint saves and a restart restores. */
@@ -98,7 +93,7 @@ public class TrainingLoop {
         EarlyStopping earlyStopping;
     }
 
-    private void run() {
+    private void run(PollingThread loop) {
         Run run = new Run();
         run.earlyStopping = new EarlyStopping(spec.evaluate().metric(), spec.train().patience());
         try {
@@ -115,7 +110,7 @@ public class TrainingLoop {
             if (saved.isPresent() && !restore(run, saved.get(), partitions)) {
                 return;
             }
-            while (running.get()) {
+            while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (run.finished.contains(partition)) {
