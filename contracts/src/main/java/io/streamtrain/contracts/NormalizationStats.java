@@ -50,8 +50,16 @@ public record NormalizationStats(int schemaVersion, String pipeline, int version
         }
     }
 
-    /** Classification: the ordered class names. Regression: the target's mean and standard deviation. */
-    public record LabelInfo(String task, List<String> classes, double mean, double std) {
+    /**
+     * Classification: the ordered class names and how often each occurred in the warm-up sample (for balanced
+     * class weights; absent in statistics from before it was recorded). Regression: the target's mean and
+     * standard deviation.
+     */
+    public record LabelInfo(String task, List<String> classes, double mean, double std, List<Long> classCounts) {
+
+        public LabelInfo(String task, List<String> classes, double mean, double std) {
+            this(task, classes, mean, std, null);
+        }
     }
 
     /** Length of the encoded input vector. */

@@ -109,6 +109,32 @@ public final class CheckpointWriter {
         return java.util.Optional.ofNullable(best);
     }
 
+    /** The ids of a pipeline's checkpoints on disk, newest (highest step) first. */
+    public java.util.List<String> checkpointIds(String pipeline) throws IOException {
+        Path pipelineDir = root.resolve(pipeline);
+        if (!Files.isDirectory(pipelineDir)) {
+            return java.util.List.of();
+        }
+        try (Stream<Path> dirs = Files.list(pipelineDir)) {
+            return dirs.map(d -> d.getFileName().toString()).filter(name -> CHECKPOINT_ID.matcher(name).matches())
+                    .sorted(Comparator.comparingLong(CheckpointWriter::stepOf).reversed()
+                            .thenComparing(Comparator.<String>naturalOrder().reversed()))
+                    .toList();
+        }
+    }
+
+    /** Removes one checkpoint directory of a pipeline. */
+    public void delete(String pipeline, String checkpointId) throws IOException {
+        deleteTree(root.resolve(pipeline).resolve(checkpointId));
+    }
+
+    private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile("e\\d+-s(\\d+)");
+
+    private static long stepOf(String checkpointId) {
+        java.util.regex.Matcher matcher = CHECKPOINT_ID.matcher(checkpointId);
+        return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -1,6 +1,7 @@
 package io.streamtrain.model;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -16,7 +17,9 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ai.djl.nn.Parameter;
@@ -24,32 +27,68 @@ import ai.djl.util.Pair;
 
 /**
  * The network of a spec being trained by backprop. In: mini-batches. Out: the loss of each step; parameters
- * saved on request. Softmax cross-entropy for classification, mean squared error (DJL's L2 loss, half the
- * squared error) on the z-scored target for regression; Adam or SGD at the spec's learning rate. Per-step
- * arrays live in a sub-manager that is closed after the step, so native memory does not grow.
+ * saved on request. The loss, optimizer, learning-rate schedule, weight decay and gradient clipping follow the
+ * spec's {@code train} section; regression losses work on the z-scored target (DJL's L2 loss is half the squared
+ * error). Per-step arrays live in a sub-manager that is closed after the step, so native memory does not grow.
+ *
+ * <p>Reproducible: the engine's random generator (dropout masks) is re-seeded from the spec's seed and the step
+ * number before each step, so a run continued from a checkpoint draws the same masks as one never interrupted.
+ * A step whose loss or (with clipping) gradient norm is not finite is not applied.
  */
 public final class TrainingSession implements AutoCloseable {
 
     private final Model model;
     private final Trainer trainer;
     private final Optimizer optimizer;
+    private final Engine engine;
+    private final long seed;
+    private final boolean reseedEachStep;
+    private final double clipGradNorm;
 
     public TrainingSession(PipelineSpec spec, NormalizationStats stats, int threads) {
-        Engines.pytorch(threads).setRandomSeed((int) spec.train().seed());
+        this.engine = Engines.pytorch(threads);
+        this.seed = spec.train().seed();
+        engine.setRandomSeed((int) seed);
+        this.reseedEachStep = spec.model().dropout() > 0;
+        this.clipGradNorm = spec.train().clipGradNorm();
         this.model = Model.newInstance(spec.pipeline(), "PyTorch");
         model.setBlock(MlpFactory.build(spec, stats));
-        Loss loss = spec.classification() ? Loss.softmaxCrossEntropyLoss() : Loss.l2Loss();
-        Tracker rate = Tracker.fixed((float) spec.train().learningRate());
-        this.optimizer = switch (spec.train().optimizer()) {
-            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).build();
-            case SGD -> Optimizer.sgd().setLearningRateTracker(rate).build();
-        };
-        this.trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer));
+        this.optimizer = optimizer(spec.train());
+        this.trainer = model.newTrainer(new DefaultTrainingConfig(loss(spec, stats)).optOptimizer(optimizer));
         trainer.initialize(new Shape(1, stats.inputSize()));
     }
 
-    /** One forward/backward pass and optimizer update; returns the batch's mean loss. */
-    public float step(Batch batch) {
+    private static Loss loss(PipelineSpec spec, NormalizationStats stats) {
+        return switch (spec.train().loss()) {
+            case CROSS_ENTROPY -> {
+                float[] weights = ClassWeights.resolve(spec.train().classWeights(), stats);
+                yield weights == null ? Loss.softmaxCrossEntropyLoss() : new WeightedCrossEntropyLoss(weights);
+            }
+            case MSE -> Loss.l2Loss();
+            case L1 -> Loss.l1Loss();
+            case HUBER -> new HuberLoss((float) spec.train().huberDelta());
+        };
+    }
+
+    private static Optimizer optimizer(PipelineSpec.Train train) {
+        Tracker rate = new LearningRateSchedule(train.learningRate(), train.schedule());
+        float decay = (float) train.weightDecay();
+        return switch (train.optimizer()) {
+            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).build();
+            case ADAMW -> Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(decay).build();
+            case SGD -> Optimizer.sgd().setLearningRateTracker(rate).optMomentum((float) train.momentum())
+                    .optWeightDecays(decay).build();
+        };
+    }
+
+    /**
+     * One forward/backward pass and optimizer update as step {@code stepNumber} of the run (1-based; it seeds
+     * the dropout masks). A non-finite loss or gradient norm leaves parameters and optimizer state untouched.
+     */
+    public StepResult step(Batch batch, long stepNumber) {
+        if (reseedEachStep) {
+            engine.setRandomSeed((int) (seed * 1_000_003L + stepNumber));
+        }
         try (NDManager step = trainer.getManager().newSubManager()) {
             NDArray features = step.create(batch.features(), new Shape(batch.rows(), batch.cols()));
             NDArray labels = batch.classification()
@@ -59,11 +98,52 @@ public final class TrainingSession implements AutoCloseable {
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDList predictions = trainer.forward(new NDList(features));
                 NDArray lossValue = trainer.getLoss().evaluate(new NDList(labels), predictions);
-                collector.backward(lossValue);
                 loss = lossValue.getFloat();
+                if (!Float.isFinite(loss)) {
+                    return new StepResult(loss, Double.NaN, false, "loss is " + loss);
+                }
+                collector.backward(lossValue);
+            }
+            double norm = Double.NaN;
+            if (clipGradNorm > 0) {
+                List<NDArray> gradients = gradients(step);
+                norm = GradientClipping.globalNorm(gradients);
+                if (!Double.isFinite(norm)) {
+                    GradientClipping.zero(gradients);
+                    return new StepResult(loss, norm, false, "gradient norm is " + norm);
+                }
+                GradientClipping.clip(gradients, norm, clipGradNorm);
             }
             trainer.step();
-            return loss;
+            return new StepResult(loss, norm, true, null);
+        }
+    }
+
+    /** The gradients of the trainable parameters, as handles owned by {@code manager}. */
+    private List<NDArray> gradients(NDManager manager) {
+        List<NDArray> gradients = new ArrayList<>();
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            if (parameter.getValue().requiresGradient()) {
+                NDArray gradient = parameter.getValue().getArray().getGradient();
+                gradient.attach(manager);
+                gradients.add(gradient);
+            }
+        }
+        return gradients;
+    }
+
+    /** True when every parameter is finite: what may be checkpointed. */
+    public boolean parametersFinite() {
+        try (NDManager check = trainer.getManager().newSubManager()) {
+            for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+                NDArray values = parameter.getValue().getArray();
+                NDArray bad = values.isNaN().logicalOr(values.isInfinite()).any();
+                bad.attach(check);
+                if (bad.getBoolean()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

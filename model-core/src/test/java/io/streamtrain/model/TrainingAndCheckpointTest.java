@@ -39,11 +39,12 @@ class TrainingAndCheckpointTest {
         List<Batch> train = xorBatches(60, 1);
         List<Batch> validation = xorBatches(10, 2);
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
-            float firstLoss = session.step(train.get(0));
+            float firstLoss = session.step(train.get(0), 1).loss();
             float lastLoss = firstLoss;
+            long step = 1;
             for (int epoch = 0; epoch < 15; epoch++) {
                 for (Batch batch : train) {
-                    lastLoss = session.step(batch);
+                    lastLoss = session.step(batch, ++step).loss();
                 }
             }
             assertThat(lastLoss).isLessThan(firstLoss / 4);
@@ -84,12 +85,12 @@ class TrainingAndCheckpointTest {
         List<Batch> batches = xorBatches(12, 4);
         float[] straight;
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
-            batches.forEach(session::step);
+            steps(session, batches, 1);
             straight = flatten(session.exportState());
         }
         CheckpointWriter writer = new CheckpointWriter(dir);
         try (TrainingSession first = new TrainingSession(SPEC, STATS, 1)) {
-            batches.subList(0, 5).forEach(first::step);
+            steps(first, batches.subList(0, 5), 1);
             writer.write(first, new CheckpointManifest(1, "xor", "half", 1, 5, 320, "hash", null, STATS, 1L,
                     new ResumePoint(1, 5, 320, java.util.Map.of(0, 5L), List.of(), false, 5, "lineage")));
         }
@@ -98,12 +99,20 @@ class TrainingAndCheckpointTest {
         assertThat(saved.state().optimizerArrays()).isNotEmpty();
         try (TrainingSession resumed = new TrainingSession(SPEC, STATS, 1)) {
             resumed.importState(saved.state());
-            batches.subList(5, 12).forEach(resumed::step);
+            steps(resumed, batches.subList(5, 12), 6);
             assertThat(flatten(resumed.exportState())).containsExactly(straight);
         }
     }
 
-    private static float[] flatten(TrainingState state) {
+    /** Trains on the batches in order, numbering the steps from {@code first}. */
+    static void steps(TrainingSession session, List<Batch> batches, long first) {
+        long step = first;
+        for (Batch batch : batches) {
+            assertThat(session.step(batch, step++).applied()).isTrue();
+        }
+    }
+
+    static float[] flatten(TrainingState state) {
         int size = state.parameters().values().stream().mapToInt(a -> a.length).sum();
         float[] all = new float[size];
         int at = 0;
@@ -116,16 +125,14 @@ class TrainingAndCheckpointTest {
 
     private String trainAndDigest(String name) throws IOException {
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
-            for (Batch batch : xorBatches(5, 9)) {
-                session.step(batch);
-            }
+            steps(session, xorBatches(5, 9), 1);
             return new CheckpointWriter(dir).write(session,
                     new CheckpointManifest(1, "xor", name, 1, 5, 320, "hash", null, STATS, 1L)).sha256();
         }
     }
 
     /** Points in [-1, 1]^2; the class says whether both coordinates have the same sign. */
-    private static List<Batch> xorBatches(int count, long seed) {
+    static List<Batch> xorBatches(int count, long seed) {
         Random random = new Random(seed);
         List<Batch> batches = new ArrayList<>();
         for (int b = 0; b < count; b++) {

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Computes normalization statistics from the warm-up sample. In: canonical records. Out: {@link NormalizationStats}.
@@ -27,7 +27,7 @@ public final class StatsBuilder {
     private final Map<String, Welford> numeric = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> valueCounts = new LinkedHashMap<>();
     private final Map<String, Boolean> allNumeric = new LinkedHashMap<>();
-    private final TreeSet<String> classes = new TreeSet<>(NATURAL_ORDER);
+    private final TreeMap<String, Long> classCounts = new TreeMap<>(NATURAL_ORDER);
     private final Welford target = new Welford();
     private long records;
 
@@ -70,7 +70,7 @@ public final class StatsBuilder {
             valueCounts.get(name).merge(FeatureEncoder.categoryKey(value), 1L, Long::sum);
         }
         if (spec.classification()) {
-            classes.add(String.valueOf(record.label()));
+            classCounts.merge(String.valueOf(record.label()), 1L, Long::sum);
         } else {
             target.add(((Number) record.label()).doubleValue());
         }
@@ -92,12 +92,17 @@ public final class StatsBuilder {
                 categorical.add(categorical(name));
             }
         }
-        NormalizationStats.LabelInfo label = spec.classification()
-                ? new NormalizationStats.LabelInfo("classification",
-                        spec.data().classes().isEmpty() ? List.copyOf(classes) : spec.data().classes(), 0, 0)
+        NormalizationStats.LabelInfo label = spec.classification() ? classificationLabel()
                 : new NormalizationStats.LabelInfo("regression", List.of(), target.mean(), target.std());
         return new NormalizationStats(SchemaVersion.CURRENT, spec.pipeline(), version, records, numericStats,
                 categorical, label, spec.preprocess().clip());
+    }
+
+    private NormalizationStats.LabelInfo classificationLabel() {
+        List<String> classes = spec.data().classes().isEmpty() ? List.copyOf(classCounts.keySet())
+                : spec.data().classes();
+        List<Long> counts = classes.stream().map(c -> classCounts.getOrDefault(c, 0L)).toList();
+        return new NormalizationStats.LabelInfo("classification", classes, 0, 0, counts);
     }
 
     private FeatureType type(String name) {

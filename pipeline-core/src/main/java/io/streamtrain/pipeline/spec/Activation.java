@@ -4,5 +4,6 @@ package io.streamtrain.pipeline.spec;
 public enum Activation {
     RELU,
     TANH,
-    SIGMOID
+    SIGMOID,
+    GELU
 }

@@ -40,16 +40,44 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
     public record Preprocess(int warmupRecords, int dedupeWindow, Double clip) {
     }
 
-    /** Hidden layer widths and their activation. */
-    public record Model(List<Integer> hidden, Activation activation) {
+    /** Hidden layer widths, their activation, and the dropout rate after each hidden layer (0 = none). */
+    public record Model(List<Integer> hidden, Activation activation, double dropout) {
     }
 
     /**
-     * Optimizer, learning rate, epochs, random seed, steps between checkpoints, and the optional early-stopping
-     * patience (evaluations without improvement of the spec's metric; 0 means never stop early).
+     * How the network learns: optimizer, learning rate and its schedule, SGD momentum, weight decay, loss (with
+     * the Huber delta and optional class weights), global gradient-norm clipping (0 = off), what a non-finite
+     * step does, epochs, random seed, when to checkpoint (every {@code checkpointEvery} steps, and in addition
+     * every {@code checkpointEverySeconds} seconds when that is above 0), how many checkpoints to keep (0 = all),
+     * and the optional early-stopping patience (evaluations without improvement of the spec's metric; 0 = never).
      */
-    public record Train(OptimizerKind optimizer, double learningRate, int epochs, long seed,
-                        int checkpointEvery, int patience) {
+    public record Train(OptimizerKind optimizer, double learningRate, Schedule schedule, double momentum,
+                        double weightDecay, LossKind loss, double huberDelta, ClassWeights classWeights,
+                        double clipGradNorm, NonFinitePolicy onNonFinite, int epochs, long seed,
+                        int checkpointEvery, int checkpointEverySeconds, int keepCheckpoints, int patience) {
+    }
+
+    /**
+     * The learning-rate schedule: linear warm-up from near 0 over {@code warmupSteps} optimizer steps, then
+     * {@link ScheduleKind fixed, step or cosine} decay over {@code decaySteps} steps.
+     */
+    public record Schedule(ScheduleKind type, int warmupSteps, int decaySteps, double gamma,
+                           double minLearningRate) {
+
+        public static final Schedule FIXED = new Schedule(ScheduleKind.FIXED, 0, 0, 1.0, 0.0);
+    }
+
+    /**
+     * Per-class weights of the cross-entropy loss: none (every class 1), {@code balanced} (total / (classes x
+     * count) from the warm-up class counts), or explicit weights by class name (unlisted classes weigh 1).
+     */
+    public record ClassWeights(boolean balanced, Map<String, Double> explicit) {
+
+        public static final ClassWeights NONE = new ClassWeights(false, Map.of());
+
+        public boolean none() {
+            return !balanced && explicit.isEmpty();
+        }
     }
 
     /** The metric the champion gate compares. */

@@ -80,7 +80,13 @@ public final class SpecLoader {
                 clip.present() ? clip.number(0, 0.0, 1_000.0) : null);
 
         PipelineSpec.Model model = model(root.section("model"));
-        PipelineSpec.Train train = train(root.section("train"));
+        PipelineSpec.Train train = train(root.section("train"), data.task());
+        for (String weighted : train.classWeights().explicit().keySet()) {
+            if (!data.classes().isEmpty() && !data.classes().contains(weighted)) {
+                throw new SpecException("train.classWeights." + weighted, "is not one of data.classes "
+                        + data.classes());
+            }
+        }
 
         SpecNode evalNode = root.section("evaluate");
         evalNode.onlyKeys(Set.of("metric"));
@@ -167,7 +173,7 @@ public final class SpecLoader {
     }
 
     private static PipelineSpec.Model model(SpecNode node) {
-        node.onlyKeys(Set.of("hidden", "activation"));
+        node.onlyKeys(Set.of("hidden", "activation", "dropout"));
         List<Integer> hidden = new ArrayList<>();
         List<SpecNode> layers = node.child("hidden").list();
         for (SpecNode layer : layers) {
@@ -177,18 +183,94 @@ public final class SpecLoader {
             hidden = List.of(64, 32);
         }
         Activation activation = node.child("activation").enumValue(Activation.class, Activation.RELU);
-        return new PipelineSpec.Model(List.copyOf(hidden), activation);
+        double dropout = node.child("dropout").numberFrom(0.0, 0.0, 0.9);
+        return new PipelineSpec.Model(List.copyOf(hidden), activation, dropout);
     }
 
-    private static PipelineSpec.Train train(SpecNode node) {
-        node.onlyKeys(Set.of("optimizer", "learningRate", "epochs", "seed", "checkpointEvery", "patience"));
+    private static PipelineSpec.Train train(SpecNode node, Task task) {
+        node.onlyKeys(Set.of("optimizer", "learningRate", "schedule", "momentum", "weightDecay", "loss",
+                "huberDelta", "classWeights", "clipGradNorm", "onNonFinite", "epochs", "seed", "checkpointEvery",
+                "checkpointEverySeconds", "keepCheckpoints", "patience"));
+        OptimizerKind optimizer = node.child("optimizer").enumValue(OptimizerKind.class, OptimizerKind.ADAM);
+        if (node.child("momentum").present() && optimizer != OptimizerKind.SGD) {
+            throw new SpecException("train.momentum", "applies to optimizer sgd only (adam and adamw keep their own"
+                    + " moments)");
+        }
+        LossKind fallbackLoss = task == Task.CLASSIFICATION ? LossKind.CROSS_ENTROPY : LossKind.MSE;
+        LossKind loss = node.child("loss").enumValue(LossKind.class, fallbackLoss);
+        if (loss.task() != task) {
+            throw new SpecException("train.loss", "'" + loss.key() + "' is a " + loss.task().key()
+                    + " loss but data.task is " + task.key());
+        }
+        if (node.child("huberDelta").present() && loss != LossKind.HUBER) {
+            throw new SpecException("train.huberDelta", "applies to loss huber only");
+        }
+        PipelineSpec.ClassWeights classWeights = classWeights(node.child("classWeights"), task);
         return new PipelineSpec.Train(
-                node.child("optimizer").enumValue(OptimizerKind.class, OptimizerKind.ADAM),
+                optimizer,
                 node.child("learningRate").number(0.001, 0.0, 10.0),
+                schedule(node.section("schedule")),
+                node.child("momentum").numberFrom(0.0, 0.0, 0.999),
+                node.child("weightDecay").numberFrom(optimizer == OptimizerKind.ADAMW ? 0.01 : 0.0, 0.0, 1.0),
+                loss,
+                node.child("huberDelta").number(1.0, 0.0, 1_000.0),
+                classWeights,
+                node.child("clipGradNorm").numberFrom(0.0, 0.0, 1e6),
+                node.child("onNonFinite").enumValue(NonFinitePolicy.class, NonFinitePolicy.SKIP),
                 node.child("epochs").integer(5, 1, 100_000),
                 node.child("seed").longValue(42),
                 node.child("checkpointEvery").integer(200, 1, Integer.MAX_VALUE),
+                node.child("checkpointEverySeconds").integer(0, 0, 7 * 24 * 3600),
+                node.child("keepCheckpoints").integer(0, 0, 1_000_000),
                 node.child("patience").integer(0, 0, 100_000));
+    }
+
+    private static PipelineSpec.Schedule schedule(SpecNode node) {
+        if (!node.present()) {
+            return PipelineSpec.Schedule.FIXED;
+        }
+        node.onlyKeys(Set.of("type", "warmupSteps", "decaySteps", "gamma", "minLearningRate"));
+        ScheduleKind type = node.child("type").enumValue(ScheduleKind.class, ScheduleKind.FIXED);
+        SpecNode decay = node.child("decaySteps");
+        if (type != ScheduleKind.FIXED && !decay.present()) {
+            throw new SpecException(decay.key(), "is required for a " + type.name().toLowerCase() + " schedule");
+        }
+        if (type != ScheduleKind.STEP && node.child("gamma").present()) {
+            throw new SpecException("train.schedule.gamma", "applies to type step only");
+        }
+        if (type != ScheduleKind.COSINE && node.child("minLearningRate").present()) {
+            throw new SpecException("train.schedule.minLearningRate", "applies to type cosine only");
+        }
+        return new PipelineSpec.Schedule(type,
+                node.child("warmupSteps").integer(0, 0, Integer.MAX_VALUE),
+                decay.integer(0, 1, Integer.MAX_VALUE),
+                node.child("gamma").number(0.1, 0.0, 1.0),
+                node.child("minLearningRate").numberFrom(0.0, 0.0, 10.0));
+    }
+
+    private static PipelineSpec.ClassWeights classWeights(SpecNode node, Task task) {
+        if (!node.present()) {
+            return PipelineSpec.ClassWeights.NONE;
+        }
+        if (task != Task.CLASSIFICATION) {
+            throw new SpecException(node.key(), "only a classification task has class weights");
+        }
+        if (node.raw().isTextual()) {
+            if (!node.raw().asText().equals("balanced")) {
+                throw new SpecException(node.key(), "must be 'balanced' or a mapping of class to weight, got '"
+                        + node.raw().asText() + "'");
+            }
+            return new PipelineSpec.ClassWeights(true, Map.of());
+        }
+        if (!node.raw().isObject()) {
+            throw new SpecException(node.key(), "must be 'balanced' or a mapping of class to weight");
+        }
+        Map<String, Double> weights = new LinkedHashMap<>();
+        for (var it = node.raw().fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            weights.put(name, node.child(name).number(0, 0.0, 1e6));
+        }
+        return new PipelineSpec.ClassWeights(false, Collections.unmodifiableMap(weights));
     }
 
     private static String sha256(byte[] bytes) {

@@ -106,6 +106,18 @@ final class SpecNode {
         return node.asDouble();
     }
 
+    /** A number in the closed range [minInclusive, maxInclusive]. */
+    double numberFrom(double fallback, double minInclusive, double maxInclusive) {
+        if (!present()) {
+            return fallback;
+        }
+        if (!node.isNumber() || !(node.asDouble() >= minInclusive) || node.asDouble() > maxInclusive) {
+            throw new SpecException(path, "must be a number from " + minInclusive + " to " + maxInclusive
+                    + ", got '" + node + "'");
+        }
+        return node.asDouble();
+    }
+
     <E extends Enum<E>> E enumValue(Class<E> type, E fallback) {
         if (!present()) {
             if (fallback == null) {

@@ -25,6 +25,11 @@ class SpecLoaderTest {
         assertThat(spec.batch().size()).isEqualTo(128);
         assertThat(spec.model().hidden()).isEqualTo(List.of(64, 32));
         assertThat(spec.train().optimizer()).isEqualTo(OptimizerKind.ADAM);
+        assertThat(spec.train().loss()).isEqualTo(LossKind.CROSS_ENTROPY);
+        assertThat(spec.train().schedule()).isEqualTo(PipelineSpec.Schedule.FIXED);
+        assertThat(spec.train().onNonFinite()).isEqualTo(NonFinitePolicy.SKIP);
+        assertThat(spec.train().classWeights().none()).isTrue();
+        assertThat(spec.model().dropout()).isZero();
         assertThat(spec.evaluate().metric()).isEqualTo(Metric.ACCURACY);
         assertThat(spec.hash()).hasSize(64);
     }
@@ -48,6 +53,58 @@ class SpecLoaderTest {
         assertThat(spec.model().activation()).isEqualTo(Activation.TANH);
         assertThat(spec.train().learningRate()).isEqualTo(0.05);
         assertThat(spec.evaluate().metric()).isEqualTo(Metric.R2);
+    }
+
+    @Test
+    void trainingOptionsAreRead() {
+        PipelineSpec spec = SpecLoader.parse(MINIMAL + """
+                  classes: [a, b, c]
+                model: {hidden: [32], activation: gelu, dropout: 0.25}
+                train:
+                  optimizer: adamw
+                  schedule: {type: cosine, warmupSteps: 50, decaySteps: 1000, minLearningRate: 0.0001}
+                  classWeights: {b: 2.5}
+                  clipGradNorm: 1.0
+                  onNonFinite: stop
+                  checkpointEverySeconds: 60
+                  keepCheckpoints: 3
+                """);
+        assertThat(spec.model().activation()).isEqualTo(Activation.GELU);
+        assertThat(spec.model().dropout()).isEqualTo(0.25);
+        assertThat(spec.train().weightDecay()).as("adamw's default decay").isEqualTo(0.01);
+        assertThat(spec.train().schedule()).isEqualTo(
+                new PipelineSpec.Schedule(ScheduleKind.COSINE, 50, 1000, 0.1, 0.0001));
+        assertThat(spec.train().classWeights().explicit()).containsEntry("b", 2.5);
+        assertThat(spec.train().clipGradNorm()).isEqualTo(1.0);
+        assertThat(spec.train().onNonFinite()).isEqualTo(NonFinitePolicy.STOP);
+        assertThat(spec.train().checkpointEverySeconds()).isEqualTo(60);
+        assertThat(spec.train().keepCheckpoints()).isEqualTo(3);
+        assertThat(SpecLoader.parse(MINIMAL + "train: {classWeights: balanced}").train().classWeights().balanced())
+                .isTrue();
+        String regression = MINIMAL.replace("classification", "regression");
+        assertThat(SpecLoader.parse(regression + "train: {loss: huber, huberDelta: 2}").train().huberDelta())
+                .isEqualTo(2.0);
+        assertThat(SpecLoader.parse(regression).train().loss()).isEqualTo(LossKind.MSE);
+    }
+
+    @Test
+    void trainingOptionErrorsNameTheKey() {
+        String regression = MINIMAL.replace("classification", "regression");
+        assertKey(MINIMAL + "train: {loss: huber}", "train.loss");
+        assertKey(regression + "train: {loss: cross_entropy}", "train.loss");
+        assertKey(regression + "train: {huberDelta: 1}", "train.huberDelta");
+        assertKey(regression + "train: {classWeights: balanced}", "train.classWeights");
+        assertKey(MINIMAL + "train: {classWeights: even}", "train.classWeights");
+        assertKey(MINIMAL + "train: {classWeights: {a: -1}}", "train.classWeights.a");
+        assertKey(MINIMAL + "  classes: [a, b]\ntrain: {classWeights: {c: 2}}", "train.classWeights.c");
+        assertKey(MINIMAL + "train: {momentum: 0.9}", "train.momentum");
+        assertKey(MINIMAL + "train: {schedule: {type: cosine}}", "train.schedule.decaySteps");
+        assertKey(MINIMAL + "train: {schedule: {type: cosine, decaySteps: 10, gamma: 0.5}}",
+                "train.schedule.gamma");
+        assertKey(MINIMAL + "train: {schedule: {type: linear}}", "train.schedule.type");
+        assertKey(MINIMAL + "train: {onNonFinite: ignore}", "train.onNonFinite");
+        assertKey(MINIMAL + "model: {dropout: 1.0}", "model.dropout");
+        assertKey(MINIMAL + "model: {activation: swish}", "model.activation");
     }
 
     @Test
