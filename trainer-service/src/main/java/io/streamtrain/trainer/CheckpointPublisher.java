@@ -1,6 +1,7 @@
 package io.streamtrain.trainer;
 
 import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
@@ -25,6 +26,8 @@ import org.jboss.logging.Logger;
  * Writes a checkpoint of a training session and announces it. In: the session and where training stands. Out:
  * a checkpoint directory under {@code streamtrain.checkpoint-dir} (written atomically) and a
  * {@link CheckpointEvent} with its SHA-256 on {@code streamtrain.checkpoints.v1}, acknowledged before returning.
+ * Parameters that are not all finite are never written. After each checkpoint, older ones are deleted as
+ * {@code train.keepCheckpoints} allows ({@link CheckpointRetention}).
  */
 @ApplicationScoped
 public class CheckpointPublisher {
@@ -34,14 +37,23 @@ public class CheckpointPublisher {
     private final PipelineSpec spec;
     private final CheckpointWriter writer;
     private final KafkaProducer<String, byte[]> producer;
+    private final CheckpointRetention retention;
+    private final TrainerMetrics metrics;
     private String lastId;
     private CheckpointWriter.Written lastWritten;
 
-    public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka,
+    public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
                                @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir) {
         this.spec = spec;
+        this.metrics = metrics;
         this.writer = new CheckpointWriter(Path.of(checkpointDir).toAbsolutePath());
         this.producer = new KafkaProducer<>(kafka.producer("trainer-checkpoints-" + spec.pipeline()));
+        this.retention = new CheckpointRetention(spec.train().keepCheckpoints());
+    }
+
+    /** An evaluation of one of this pipeline's checkpoints: it may now be deleted when no longer needed. */
+    void observe(EvaluationEvent evaluation) {
+        retention.observe(evaluation);
     }
 
     /**
@@ -51,6 +63,11 @@ public class CheckpointPublisher {
     CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress, int epoch,
                             boolean finalCheckpoint, ResumePoint resume, String stopReason) throws IOException {
         String id = String.format("e%03d-s%08d", epoch, progress.step());
+        if (!session.parametersFinite()) {
+            throw new NonFiniteParametersException("the parameters at step " + progress.step() + " are not finite;"
+                    + " checkpoint " + id + " was not written (lower train.learningRate or set train.clipGradNorm)");
+        }
+        long started = System.nanoTime();
         long now = System.currentTimeMillis();
         CheckpointManifest manifest = new CheckpointManifest(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
                 progress.step(), progress.samples(), spec.hash(), null, stats, now, resume);
@@ -77,10 +94,31 @@ public class CheckpointPublisher {
         } catch (ExecutionException e) {
             throw new IOException("cannot announce checkpoint " + id + ": " + e.getCause(), e.getCause());
         }
+        metrics.checkpoint(System.nanoTime() - started);
         LOG.infof("checkpoint %s: epoch %d, step %d, %d samples, loss %.4f, %.0f samples/s%s", id,
                 epoch, progress.step(), progress.samples(), window.meanLoss(), window.samplesPerSecond(),
                 finalCheckpoint ? " (final)" : "");
+        prune();
         return event;
+    }
+
+    /** Deletes the checkpoints retention no longer needs. */
+    void prune() {
+        try {
+            for (String old : retention.deletable(writer.checkpointIds(spec.pipeline()))) {
+                writer.delete(spec.pipeline(), old);
+                LOG.debugf("deleted checkpoint %s (train.keepCheckpoints=%d)", old, spec.train().keepCheckpoints());
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot delete old checkpoints of '%s': %s", spec.pipeline(), e);
+        }
+    }
+
+    /** Parameters that must not reach a checkpoint. */
+    static final class NonFiniteParametersException extends IOException {
+        NonFiniteParametersException(String message) {
+            super(message);
+        }
     }
 
     /** The newest checkpoint to continue from, if any. */

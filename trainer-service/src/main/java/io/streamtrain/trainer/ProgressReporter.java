@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Publishes the trainer's progress. In: every training step (rows, loss, time). Out: a {@link ProgressEvent} on
  * {@code streamtrain.progress.v1} at most once per {@code streamtrain.trainer.progress-interval}, with the mean
- * loss and throughput since the previous one. Sends are not awaited: progress is informative.
+ * loss and throughput since the previous one (also the loss, rate and lag gauges of {@link TrainerMetrics}). Sends are not awaited: progress is informative.
  */
 @ApplicationScoped
 public class ProgressReporter {
@@ -25,15 +25,17 @@ public class ProgressReporter {
     private final PipelineSpec spec;
     private final long intervalNanos;
     private final KafkaProducer<String, byte[]> producer;
+    private final TrainerMetrics metrics;
     private long lastSent = System.nanoTime();
     private double lossSum;
     private long steps;
     private long rows;
     private long nanos;
 
-    public ProgressReporter(PipelineSpec spec, KafkaSettings kafka,
+    public ProgressReporter(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
                             @ConfigProperty(name = "streamtrain.trainer.progress-interval") Duration interval) {
         this.spec = spec;
+        this.metrics = metrics;
         this.intervalNanos = interval.toNanos();
         this.producer = new KafkaProducer<>(kafka.producer("trainer-progress-" + spec.pipeline()));
     }
@@ -50,7 +52,8 @@ public class ProgressReporter {
         }
         ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
                 progress.step(), progress.samples(), lossSum / steps, nanos == 0 ? 0 : rows * 1e9 / nanos,
-                lag.getAsLong(), System.currentTimeMillis());
+                lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason());
+        metrics.window(event.loss(), event.samplesPerSecond(), event.lag());
         producer.send(Messages.data(Topics.PROGRESS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)));
         lastSent = now;
         lossSum = 0;

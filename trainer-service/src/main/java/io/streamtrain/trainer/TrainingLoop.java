@@ -8,10 +8,13 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.CheckpointWriter;
+import io.streamtrain.model.Engines;
 import io.streamtrain.model.ResumePoint;
+import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
@@ -36,8 +39,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The training loop. In: batches from {@code streamtrain.batches.train.v1} (every partition, read committed).
- * Out: one optimizer step per batch, and a checkpoint every {@code train.checkpointEvery} steps and at the end of
- * each epoch. An epoch ends when every partition has delivered its end-of-data marker; the next epoch replays
+ * Out: one optimizer step per batch, and a checkpoint every {@code train.checkpointEvery} steps (and every
+ * {@code train.checkpointEverySeconds} when set, which matters in continuous mode) and at the end of each epoch. An epoch ends when every partition has delivered its end-of-data marker; the next epoch replays
  * the topic from the beginning, until {@code train.epochs}. Without markers it trains continuously.
  *
  * <p>On start it continues from the newest checkpoint, not from any consumer group: it restores the parameters
@@ -46,7 +49,12 @@ import org.jboss.logging.Logger;
  * batches in the same order as an uninterrupted run.
  *
  * <p>With {@code train.patience} set it also reads {@code streamtrain.evaluations.v1} and stops early once that
- * many evaluations in a row did not improve the spec's metric; the final checkpoint says why.
+ * many evaluations in a row did not improve the spec's metric; the final checkpoint says why. The evaluations also
+ * tell checkpoint retention which checkpoints were looked at.
+ *
+ * <p>A batch whose loss or gradients are not finite is not applied: with {@code train.onNonFinite: skip} it is
+ * counted and reported in the progress events, with {@code stop} the run ends with a final checkpoint of the last
+ * finite parameters and the reason.
  */
 @ApplicationScoped
 public class TrainingLoop {
@@ -57,14 +65,18 @@ public class TrainingLoop {
     private final KafkaSettings kafka;
     private final CheckpointPublisher checkpoints;
     private final ProgressReporter progressReporter;
+    private final TrainerMetrics metrics;
+    private final TrainerState state;
     private final int threads;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaConsumer<String, byte[]> evaluations;
     private PollingThread loop;
 
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
-                        ProgressReporter progressReporter,
+                        ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads) {
+        this.metrics = metrics;
+        this.state = state;
         this.spec = spec;
         this.kafka = kafka;
         this.checkpoints = checkpoints;
@@ -91,12 +103,16 @@ public class TrainingLoop {
         final Map<Integer, Long> nextOffsets = new HashMap<>();
         final Set<TopicPartition> finished = new HashSet<>();
         EarlyStopping earlyStopping;
+        long lastCheckpointNanos = System.nanoTime();
+        long lastCheckpointStep;
     }
 
     private void run(PollingThread loop) {
         Run run = new Run();
         run.earlyStopping = new EarlyStopping(spec.evaluate().metric(), spec.train().patience());
         try {
+            Engines.pytorch(threads);
+            state.set(TrainerState.Phase.STARTING, "assigning the partitions of " + Topics.BATCHES_TRAIN);
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60))
                     .stream().map(p -> new TopicPartition(Topics.BATCHES_TRAIN, p.partition())).toList();
             consumer.assign(partitions);
@@ -108,8 +124,13 @@ public class TrainingLoop {
             evaluations.seekToBeginning(evaluationPartitions);
             Optional<CheckpointWriter.Restorable> saved = checkpoints.newest();
             if (saved.isPresent() && !restore(run, saved.get(), partitions)) {
+                state.set(TrainerState.Phase.COMPLETE, "the run is complete (checkpoint "
+                        + saved.get().manifest().checkpointId() + ")");
+                followEvaluations(run, loop);
                 return;
             }
+            state.set(run.session == null ? TrainerState.Phase.WAITING_FOR_DATA : TrainerState.Phase.TRAINING,
+                    partitions.size() + " partitions of " + Topics.BATCHES_TRAIN + " assigned");
             while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -125,18 +146,25 @@ public class TrainingLoop {
                         consumer.pause(List.of(partition));
                         continue;
                     }
-                    train(run, BatchCodec.decode(record.value()));
+                    if (!train(run, BatchCodec.decode(record.value()))) {
+                        complete(run, loop);
+                        return;
+                    }
                 }
-                if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run, partitions)) {
-                    return;
-                }
-                if (stopEarly(run, evaluations)) {
+                checkpointIfDue(run);
+                if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run, partitions)
+                        || stopEarlyAfterReading(run)) {
+                    complete(run, loop);
                     return;
                 }
             }
         } catch (WakeupException e) {
             // Shutting down.
+        } catch (CheckpointPublisher.NonFiniteParametersException e) {
+            LOG.errorf("training of '%s' stopped: %s", spec.pipeline(), e.getMessage());
+            state.set(TrainerState.Phase.FAILED, e.getMessage());
         } catch (Exception e) {
+            state.set(TrainerState.Phase.FAILED, e.toString());
             LOG.error("training stopped; the service exits and a restart continues from the newest checkpoint", e);
             Quarkus.asyncExit(1);
         } finally {
@@ -148,15 +176,49 @@ public class TrainingLoop {
         }
     }
 
-    /** Reads new evaluations; when early stopping says so, writes the final checkpoint and returns true. */
-    private boolean stopEarly(Run run, KafkaConsumer<String, byte[]> source) throws Exception {
+    private boolean stopEarlyAfterReading(Run run) throws Exception {
+        readEvaluations(run, Duration.ZERO);
+        return stopEarly(run);
+    }
+
+    /** The run is over; the trainer stays up and keeps applying checkpoint retention as evaluations arrive. */
+    private void complete(Run run, PollingThread loop) {
+        state.set(TrainerState.Phase.COMPLETE, "the run is complete at epoch " + run.progress.epoch() + ", step "
+                + run.progress.step());
+        run.session.close();
+        run.session = null;
+        followEvaluations(run, loop);
+    }
+
+    private void followEvaluations(Run run, PollingThread loop) {
+        while (loop.running()) {
+            readEvaluations(run, Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * Feeds new evaluations of this pipeline to early stopping and checkpoint retention, and deletes the
+     * checkpoints they made unnecessary.
+     */
+    private void readEvaluations(Run run, Duration timeout) {
+        boolean observed = false;
+        for (ConsumerRecord<String, byte[]> record : evaluations.poll(timeout)) {
+            if (spec.pipeline().equals(Messages.pipelineOf(record))) {
+                EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
+                run.earlyStopping.observe(evaluation);
+                checkpoints.observe(evaluation);
+                observed = true;
+            }
+        }
+        if (observed) {
+            checkpoints.prune();
+        }
+    }
+
+    /** When early stopping says so, writes the final checkpoint and returns true. */
+    private boolean stopEarly(Run run) throws Exception {
         if (spec.train().patience() == 0) {
             return false;
-        }
-        for (ConsumerRecord<String, byte[]> record : source.poll(Duration.ZERO)) {
-            if (spec.pipeline().equals(Messages.pipelineOf(record))) {
-                run.earlyStopping.observe(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
-            }
         }
         String reason = run.earlyStopping.stopReason();
         if (reason == null || run.session == null) {
@@ -182,6 +244,7 @@ public class TrainingLoop {
         run.session.importState(saved.state());
         run.progress = new TrainingProgress(resume.epoch(), resume.step(), resume.samples());
         run.lineage = new Lineage(resume.lineageCount(), resume.lineageSha256());
+        run.lastCheckpointStep = resume.step();
         for (TopicPartition partition : partitions) {
             Long offset = resume.offsets().get(partition.partition());
             if (offset != null) {
@@ -199,7 +262,8 @@ public class TrainingLoop {
         return true;
     }
 
-    private void train(Run run, Batch batch) throws Exception {
+    /** Trains on one batch; false when the run ended on a non-finite step ({@code train.onNonFinite: stop}). */
+    private boolean train(Run run, Batch batch) throws Exception {
         if (run.session == null) {
             run.stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
             run.session = new TrainingSession(spec, run.stats, threads);
@@ -207,14 +271,53 @@ public class TrainingLoop {
                     spec.model().hidden(), run.stats.outputSize());
         }
         long start = System.nanoTime();
-        float loss = run.session.step(batch);
+        StepResult result = run.session.step(batch, run.progress.step() + 1);
         long took = System.nanoTime() - start;
-        run.progress.recordStep(batch.rows(), loss, took);
-        progressReporter.step(run.progress, batch.rows(), loss, took, this::lag);
+        if (!result.applied()) {
+            return nonFinite(run, batch, result);
+        }
+        state.set(TrainerState.Phase.TRAINING, "training");
+        run.progress.recordStep(batch.rows(), result.loss(), took);
+        metrics.step(batch.rows());
+        progressReporter.step(run.progress, batch.rows(), result.loss(), took, this::lag);
         run.lineage.add(batch.batchId());
         if (run.progress.step() % spec.train().checkpointEvery() == 0) {
-            checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
-                    resumePoint(run, false), null);
+            checkpoint(run);
+        }
+        return true;
+    }
+
+    /** A step that was not applied; false when the run ends on it. */
+    private boolean nonFinite(Run run, Batch batch, StepResult result) throws Exception {
+        String reason = "batch " + batch.batchId() + " after step " + run.progress.step() + ": "
+                + result.skipReason();
+        run.progress.recordSkip(reason);
+        metrics.skipped();
+        if (spec.train().onNonFinite() == NonFinitePolicy.SKIP) {
+            LOG.warnf("skipped %s (train.onNonFinite: skip; %d skipped so far)", reason, run.progress.skipped());
+            return true;
+        }
+        String stopReason = "non-finite step, " + reason + " (train.onNonFinite: stop)";
+        checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
+                resumePoint(run, true), stopReason);
+        LOG.errorf("training of '%s' stopped: %s", spec.pipeline(), stopReason);
+        return false;
+    }
+
+    /** A periodic (non-final) checkpoint of where training stands now. */
+    private void checkpoint(Run run) throws Exception {
+        checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
+                resumePoint(run, false), null);
+        run.lastCheckpointNanos = System.nanoTime();
+        run.lastCheckpointStep = run.progress.step();
+    }
+
+    /** With {@code train.checkpointEverySeconds}: a checkpoint once that long has passed with new steps. */
+    private void checkpointIfDue(Run run) throws Exception {
+        int seconds = spec.train().checkpointEverySeconds();
+        if (seconds > 0 && run.session != null && run.progress.step() > run.lastCheckpointStep
+                && System.nanoTime() - run.lastCheckpointNanos >= seconds * 1_000_000_000L) {
+            checkpoint(run);
         }
     }
 
@@ -236,7 +339,7 @@ public class TrainingLoop {
             return false;
         }
         boolean last = run.progress.epoch() >= spec.train().epochs();
-        boolean alreadySaved = run.progress.step() % spec.train().checkpointEvery() == 0;
+        boolean alreadySaved = run.progress.step() == run.lastCheckpointStep;
         if (last) {
             checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
                     resumePoint(run, true), "completed " + run.progress.epoch() + " epochs");
@@ -251,6 +354,8 @@ public class TrainingLoop {
         if (!alreadySaved) {
             // Saved as the epoch that ended, resuming at the start of the next one.
             checkpoints.publish(run.session, run.stats, run.progress, ended, false, resumePoint(run, false), null);
+            run.lastCheckpointNanos = System.nanoTime();
+            run.lastCheckpointStep = run.progress.step();
         }
         consumer.resume(partitions);
         consumer.seekToBeginning(partitions);

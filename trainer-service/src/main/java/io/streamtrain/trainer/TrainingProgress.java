@@ -13,6 +13,8 @@ final class TrainingProgress {
     private long lossSteps;
     private long windowSamples;
     private long windowNanos;
+    private long skipped;
+    private String lastSkipReason;
 
     TrainingProgress(int epoch, long step, long samples) {
         this.epoch = epoch;
@@ -27,6 +29,20 @@ final class TrainingProgress {
         lossSteps++;
         windowSamples += rows;
         windowNanos += nanos;
+    }
+
+    /** A batch whose step was not applied (non-finite loss or gradients): counted, not trained on. */
+    void recordSkip(String reason) {
+        skipped++;
+        lastSkipReason = reason;
+    }
+
+    long skipped() {
+        return skipped;
+    }
+
+    String lastSkipReason() {
+        return lastSkipReason;
     }
 
     /** Mean loss and samples per second of training time since the previous call; resets the window. */

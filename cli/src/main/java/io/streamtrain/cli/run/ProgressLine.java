@@ -34,6 +34,9 @@ public final class ProgressLine {
         }
         line.append(String.format(Locale.ROOT, " | epoch %d/%d step %d loss %.4f %,.0f samples/s lag %d", p.epoch(),
                 epochs, p.step(), p.loss(), p.samplesPerSecond(), p.lag()));
+        if (p.skippedSteps() > 0) {
+            line.append(String.format(Locale.ROOT, " skipped %d (non-finite)", p.skippedSteps()));
+        }
         if (counts.trainBatchesComplete() && counts.trainBatches() > 0) {
             long total = epochs * counts.trainBatches();
             double done = Math.min(1.0, (double) p.step() / total);

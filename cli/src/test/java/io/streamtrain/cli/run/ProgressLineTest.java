@@ -21,5 +21,9 @@ class ProgressLineTest {
         // 500 steps in all, 250 done, 100 steps/s: half the bar, 2.5 s left.
         assertThat(ProgressLine.render(known, progress, 5, 100, 5))
                 .endsWith("lag 7 [##########..........]  50% ETA 3s");
+
+        ProgressEvent skipping = new ProgressEvent(1, "p", 2, 250, 25_000, 0.1234, 10_000, 7, 1L, 3,
+                "batch train-000007 after step 6: loss is NaN");
+        assertThat(ProgressLine.render(counting, skipping, 5, 100, 4)).endsWith("lag 7 skipped 3 (non-finite)");
     }
 }
