@@ -38,10 +38,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The training loop. In: batches from {@code streamtrain.batches.train.v1} (every partition, read committed).
- * Out: one optimizer step per batch, and a checkpoint every {@code train.checkpointEvery} steps (and every
- * {@code train.checkpointEverySeconds} when set, which matters in continuous mode) and at the end of each epoch. An epoch ends when every partition has delivered its end-of-data marker; the next epoch replays
- * the topic from the beginning, until {@code train.epochs}. Without markers it trains continuously.
+ * The training loop. In: batches from {@code streamtrain.batches.train.v1} (every partition, read committed), read
+ * ahead by a {@link BatchFeed}. Out: one optimizer step per batch, and a checkpoint every
+ * {@code train.checkpointEvery} steps (and every {@code train.checkpointEverySeconds} when set, which matters in
+ * continuous mode) and at the end of each epoch. An epoch ends when every partition has delivered its end-of-data
+ * marker; the next epoch replays the topic from the beginning, until {@code train.epochs}. Without markers it
+ * trains continuously. A message that is not a readable batch is logged and skipped.
  *
  * <p>On start it continues from the newest checkpoint, not from any consumer group: it restores the parameters
  * and optimizer state, the epoch, step and lineage, seeks every partition to the checkpoint's offsets and pauses
@@ -68,13 +70,18 @@ public class TrainingLoop {
     private final TrainerMetrics metrics;
     private final TrainerState state;
     private final int threads;
+    private final long prefetchBytes;
     private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<String, byte[]> spareConsumer;
     private KafkaConsumer<String, byte[]> evaluations;
+    private BatchFeed feed;
     private PollingThread loop;
 
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
                         ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
-                        @ConfigProperty(name = "streamtrain.trainer.threads") int threads) {
+                        @ConfigProperty(name = "streamtrain.trainer.threads") int threads,
+                        @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes) {
+        this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
         this.metrics = metrics;
         this.state = state;
         this.spec = spec;
@@ -85,7 +92,9 @@ public class TrainingLoop {
     }
 
     void onStart(@Observes StartupEvent event) {
-        consumer = new KafkaConsumer<>(kafka.consumer("trainer-" + spec.pipeline(), null));
+        consumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()));
+        spareConsumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()
+                + "-spare"));
         evaluations = new KafkaConsumer<>(kafka.consumer("trainer-evaluations-" + spec.pipeline(), null));
         loop = PollingThread.start("training-loop", this::run, consumer, evaluations);
     }
@@ -101,7 +110,8 @@ public class TrainingLoop {
         TrainingProgress progress = new TrainingProgress(1, 0, 0);
         Lineage lineage = new Lineage(0, null);
         final Map<Integer, Long> nextOffsets = new HashMap<>();
-        final Set<TopicPartition> finished = new HashSet<>();
+        final Set<Integer> finished = new HashSet<>();
+        long lastEvaluationRead;
         EarlyStopping earlyStopping;
         long lastCheckpointNanos = System.nanoTime();
         long lastCheckpointStep;
@@ -131,28 +141,16 @@ public class TrainingLoop {
             }
             state.set(run.session == null ? TrainerState.Phase.WAITING_FOR_DATA : TrainerState.Phase.TRAINING,
                     partitions.size() + " partitions of " + Topics.BATCHES_TRAIN + " assigned");
+            feed = new BatchFeed(consumer, spareConsumer, spec.pipeline(), prefetchBytes);
+            feed.start(run.finished, run.session != null);
             while (loop.running()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (run.finished.contains(partition)) {
-                        continue;
-                    }
-                    run.nextOffsets.put(record.partition(), record.offset() + 1);
-                    if (!Messages.belongsTo(record, spec.pipeline())) {
-                        continue;
-                    }
-                    if (Messages.isEndOfData(record)) {
-                        run.finished.add(partition);
-                        consumer.pause(List.of(partition));
-                        continue;
-                    }
-                    if (!train(run, BatchCodec.decode(record.value()))) {
-                        complete(run, loop);
-                        return;
-                    }
+                BatchFeed.Item item = feed.next(Duration.ofMillis(500));
+                if (item != null && !take(run, item)) {
+                    complete(run, loop);
+                    return;
                 }
                 checkpointIfDue(run);
-                if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run, partitions)
+                if (!run.finished.isEmpty() && run.finished.size() == partitions.size() && endEpoch(run)
                         || stopEarlyAfterReading(run)) {
                     complete(run, loop);
                     return;
@@ -171,12 +169,48 @@ public class TrainingLoop {
             if (run.session != null) {
                 run.session.close();
             }
-            consumer.close();
+            closeFeed();
             evaluations.close();
         }
     }
 
+    private void closeFeed() {
+        try {
+            if (feed != null) {
+                feed.close();
+            } else {
+                consumer.close();
+                spareConsumer.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Takes one message of the train batch topic; false when the run ended on it. */
+    private boolean take(Run run, BatchFeed.Item item) throws Exception {
+        run.nextOffsets.put(item.partition(), item.offset() + 1);
+        switch (item.kind()) {
+            case END_OF_DATA -> run.finished.add(item.partition());
+            case UNREADABLE -> LOG.warnf("skipped the message at %s-%d offset %d: not a readable batch (%s)",
+                    Topics.BATCHES_TRAIN, item.partition(), item.offset(), item.problem());
+            case BATCH -> {
+                return train(run, item.batch());
+            }
+            case OTHER_PIPELINE -> {
+                // Another pipeline sharing the topic.
+            }
+        }
+        return true;
+    }
+
+    /** Reads new evaluations at most every 250 ms (polling per batch would slow training down). */
     private boolean stopEarlyAfterReading(Run run) throws Exception {
+        long now = System.nanoTime();
+        if (now - run.lastEvaluationRead < 250_000_000L) {
+            return false;
+        }
+        run.lastEvaluationRead = now;
         readEvaluations(run, Duration.ZERO);
         return stopEarly(run);
     }
@@ -252,7 +286,7 @@ public class TrainingLoop {
                 run.nextOffsets.put(partition.partition(), offset);
             }
             if (resume.finished().contains(partition.partition())) {
-                run.finished.add(partition);
+                run.finished.add(partition.partition());
                 consumer.pause(List.of(partition));
             }
         }
@@ -321,21 +355,16 @@ public class TrainingLoop {
         }
     }
 
-    /** Train batches published but not yet read, from the consumer's last fetch (no broker round trip). */
+    /** Train batches published but not yet trained on (no broker round trip). */
     private long lag() {
-        long lag = 0;
-        for (TopicPartition partition : consumer.assignment()) {
-            lag += consumer.currentLag(partition).orElse(0);
-        }
-        return lag;
+        return feed.lag();
     }
 
     /** Ends the epoch with a checkpoint; true when the run is complete. */
-    private boolean endEpoch(Run run, List<TopicPartition> partitions) throws Exception {
+    private boolean endEpoch(Run run) throws Exception {
         if (run.session == null) {
             LOG.warnf("end of data for '%s' before any batch; waiting for data", spec.pipeline());
             run.finished.clear();
-            consumer.resume(partitions);
             return false;
         }
         boolean last = run.progress.epoch() >= spec.train().epochs();
@@ -357,14 +386,11 @@ public class TrainingLoop {
             run.lastCheckpointNanos = System.nanoTime();
             run.lastCheckpointStep = run.progress.step();
         }
-        consumer.resume(partitions);
-        consumer.seekToBeginning(partitions);
         return false;
     }
 
     private ResumePoint resumePoint(Run run, boolean complete) {
-        List<Integer> finished = new ArrayList<>();
-        run.finished.forEach(p -> finished.add(p.partition()));
+        List<Integer> finished = new ArrayList<>(run.finished);
         return new ResumePoint(run.progress.epoch(), run.progress.step(), run.progress.samples(),
                 Map.copyOf(run.nextOffsets), finished, complete, run.lineage.count(), run.lineage.sha256());
     }

@@ -1,0 +1,156 @@
+package io.streamtrain.bench;
+
+import io.streamtrain.cli.Home;
+import io.streamtrain.cli.local.LocalServices;
+import io.streamtrain.cli.local.ManagedProcess;
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EndOfData;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.SchemaVersion;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Feeds trainer-service directly: publishes statistics and train batches as preprocess-service would, starts the
+ * packaged trainer-service as its own process, and follows its progress and checkpoint events. Used by the
+ * trainer benchmark and the soak command, so both measure the real service reading real Kafka.
+ */
+final class TrainerFixture {
+
+    private final KafkaSettings kafka;
+    private final KafkaProducer<String, byte[]> producer;
+
+    TrainerFixture(String bootstrap) {
+        this.kafka = new KafkaSettings(bootstrap);
+        this.producer = new KafkaProducer<>(kafka.producer("bench-feeder"));
+    }
+
+    void publishStats(NormalizationStats stats) {
+        producer.send(Messages.data(Topics.STATS, stats.pipeline(), stats.pipeline(), EventCodec.toBytes(stats)));
+        producer.flush();
+    }
+
+    void publish(List<Batch> batches) {
+        for (Batch batch : batches) {
+            producer.send(Messages.data(Topics.BATCHES_TRAIN, batch.pipeline(), batch.batchId(),
+                    BatchCodec.encode(batch)));
+        }
+        producer.flush();
+    }
+
+    void endOfData(String pipeline, int batches, long rows) {
+        producer.send(Messages.endOfData(Topics.BATCHES_TRAIN, 0,
+                new EndOfData(SchemaVersion.CURRENT, pipeline, "train-batches", batches, rows)));
+        producer.flush();
+    }
+
+    LocalServices startTrainer(Home home, Path work, String pipeline, String spec, String heap) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(pipeline));
+        Path specFile = Files.writeString(dir.resolve("pipeline.yaml"), spec);
+        return LocalServices.start(home, List.of("trainer-service"), specFile, kafka.bootstrapServers(), dir,
+                Duration.ofSeconds(180), List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
+    }
+
+    /** Follows the progress and checkpoint events of one pipeline. */
+    final class Events implements AutoCloseable {
+
+        private final String pipeline;
+        private final KafkaConsumer<String, byte[]> consumer;
+        final List<ProgressEvent> progress = new ArrayList<>();
+        CheckpointEvent lastCheckpoint;
+
+        Events(String pipeline) {
+            this.pipeline = pipeline;
+            this.consumer = new KafkaConsumer<>(kafka.consumer("bench-events-" + pipeline, null));
+            List<TopicPartition> partitions = List.of(new TopicPartition(Topics.PROGRESS, 0),
+                    new TopicPartition(Topics.CHECKPOINTS, 0));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        void poll(Duration timeout) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+                if (!pipeline.equals(Messages.pipelineOf(record))) {
+                    continue;
+                }
+                if (record.topic().equals(Topics.PROGRESS)) {
+                    progress.add(EventCodec.fromBytes(record.value(), ProgressEvent.class));
+                } else {
+                    lastCheckpoint = EventCodec.fromBytes(record.value(), CheckpointEvent.class);
+                }
+            }
+        }
+
+        /** Polls until the final checkpoint, checking the trainer is alive; fails after {@code limit}. */
+        void awaitFinal(LocalServices trainer, Duration limit, Consumer<Events> eachPoll) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (lastCheckpoint == null || !lastCheckpoint.finalCheckpoint()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no final checkpoint within " + limit);
+                }
+                trainer.checkAlive();
+                poll(Duration.ofMillis(200));
+                eachPoll.accept(this);
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /** The mean time of a checkpoint, from the trainer's Prometheus metrics. */
+    static double meanCheckpointMillis(LocalServices trainer) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + trainer.ports().get("trainer-service") + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        double count = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("streamtrain_trainer_checkpoint_seconds_sum{")) {
+                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("streamtrain_trainer_checkpoint_seconds_count{")) {
+                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return count == 0 ? Double.NaN : sum * 1000 / count;
+    }
+
+    static long peakRss(ManagedProcess process) throws Exception {
+        return statusField(process.pid(), "VmHWM:");
+    }
+
+    static long currentRss(ManagedProcess process) throws Exception {
+        return statusField(process.pid(), "VmRSS:");
+    }
+
+    static long statusField(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.streamtrain.bench;
+
+import io.streamtrain.cli.Home;
+import io.streamtrain.cli.local.LocalBroker;
+import io.streamtrain.cli.local.LocalServices;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.model.TrainingSession;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.TopicAdmin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Samples per second of trainer-service fed from Kafka next to the same DJL model trained from an in-memory array
+ * in this JVM (the ceiling), for several batch sizes, on a 50-feature, 7-class MLP (hidden [64, 32], Adam, one
+ * thread).
+ *
+ * <p>For each batch size: trains in memory three times for three seconds each after a second of warm-up (median
+ * of the three rates); publishes the statistics, the batches and an end-of-data marker to a
+ * local broker; starts the packaged trainer-service and reads its progress events: the rate is the samples
+ * between its first and its last progress event over the time between them (startup left out; epoch turns,
+ * fetching, decoding and progress publishing included). Prints both rates, their ratio and the trainer's peak RSS.
+ *
+ * <p>Run: {@code bench/trainer.sh [ROWS_PER_EPOCH] [SECONDS_PER_RUN] [BATCH_SIZES]}.
+ */
+public final class TrainerThroughput {
+
+    private static final double IN_MEMORY_SECONDS = 3;
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 262_144;
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 12;
+        int[] sizes = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {64, 256, 1024};
+        Home home = Home.locate();
+        Path work = Files.createTempDirectory("streamtrain-trainer-bench");
+        SyntheticClusters problem = new SyntheticClusters(50, 7, 1);
+        List<String> lines = new ArrayList<>();
+        try (LocalBroker broker = LocalBroker.start(work, Duration.ofSeconds(90))) {
+            TopicAdmin.ensureTopics(broker.bootstrapServers(), 1);
+            TrainerFixture fixture = new TrainerFixture(broker.bootstrapServers());
+            for (int size : sizes) {
+                String pipeline = "trainer-bench-" + size;
+                List<Batch> batches = problem.batches(pipeline, Math.max(1, rows / size), size, 7);
+                long samplesPerEpoch = (long) batches.size() * size;
+                NormalizationStats stats = problem.stats(pipeline);
+                double[] inMemory = new double[3];
+                for (int run = 0; run < inMemory.length; run++) {
+                    inMemory[run] = inMemoryRate(SpecLoader.parse(problem.spec(pipeline, size, 1, "")), stats,
+                            batches);
+                }
+                double ceiling = median(inMemory);
+                int epochs = (int) Math.max(2, Math.min(200, Math.ceil(ceiling * seconds / samplesPerEpoch)));
+                fixture.publishStats(stats);
+                fixture.publish(batches);
+                fixture.endOfData(pipeline, batches.size(), samplesPerEpoch);
+                double service;
+                double stepsOnly;
+                double checkpointMillis;
+                long rss;
+                try (TrainerFixture.Events events = fixture.new Events(pipeline);
+                     LocalServices trainer = fixture.startTrainer(home, work, pipeline,
+                             problem.spec(pipeline, size, epochs, ""), "256m")) {
+                    events.awaitFinal(trainer, Duration.ofMinutes(10), e -> { });
+                    service = steadyRate(events.progress);
+                    stepsOnly = median(events.progress.stream().mapToDouble(ProgressEvent::samplesPerSecond)
+                            .toArray());
+                    rss = TrainerFixture.peakRss(trainer.processes().get(0));
+                    checkpointMillis = TrainerFixture.meanCheckpointMillis(trainer);
+                }
+                lines.add(String.format(Locale.ROOT, "  %10d %14.0f %14.0f %8.2f %16.0f %14.0f %8d %14.1f", size,
+                        ceiling, service, service / ceiling, stepsOnly, rss / 1048576.0, epochs, checkpointMillis));
+                System.out.println(lines.get(lines.size() - 1));
+            }
+            fixture.close();
+        }
+        System.out.printf(Locale.ROOT, "%nTrainer throughput: 50 features, 7 classes, hidden [64, 32], Adam, one "
+                + "thread, %,d rows per epoch%n", rows);
+        System.out.printf(Locale.ROOT, "  %10s %14s %14s %8s %16s %14s %8s %14s%n", "batch", "in-memory/s",
+                "trainer/s", "ratio", "trainer steps/s", "peak RSS (MB)", "epochs", "checkpoint ms");
+        lines.forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "  in-memory: median of 3 runs in this JVM; trainer: trainer-service fed "
+                + "from Kafka (heap 256m); trainer steps/s: its rate counting only the time inside training steps "
+                + "(median of its progress events); target ratio at least 0.9%n");
+        System.out.printf(Locale.ROOT, "  peak RSS of this JVM (in-memory runs and broker client): %.0f MB%n",
+                TrainerFixture.statusField(ProcessHandle.current().pid(), "VmHWM:") / 1048576.0);
+    }
+
+    /**
+     * Steady-state samples per second: after one second of warm-up, cycles over the batches for at least
+     * {@code IN_MEMORY_SECONDS} seconds.
+     */
+    static double inMemoryRate(PipelineSpec spec, NormalizationStats stats, List<Batch> batches) {
+        try (TrainingSession session = new TrainingSession(spec, stats, 1)) {
+            long step = 0;
+            long warmupEnd = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < warmupEnd) {
+                session.step(batches.get((int) (step % batches.size())), ++step);
+            }
+            long samples = 0;
+            long start = System.nanoTime();
+            long end = start + (long) (IN_MEMORY_SECONDS * 1e9);
+            while (System.nanoTime() < end) {
+                Batch batch = batches.get((int) (step % batches.size()));
+                session.step(batch, ++step);
+                samples += batch.rows();
+            }
+            return samples / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Samples between the first and the last progress event over the time between them. */
+    static double steadyRate(List<ProgressEvent> progress) {
+        if (progress.size() < 2) {
+            throw new IllegalStateException("too few progress events (" + progress.size() + ") to measure a rate;"
+                    + " give each run more seconds");
+        }
+        ProgressEvent first = progress.get(0);
+        ProgressEvent last = progress.get(progress.size() - 1);
+        return (last.samplesSeen() - first.samplesSeen()) / ((last.createdAt() - first.createdAt()) / 1000.0);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

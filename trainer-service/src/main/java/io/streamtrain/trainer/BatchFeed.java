@@ -1,0 +1,203 @@
+package io.streamtrain.trainer;
+
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Reads the train batch topic on its own thread, ahead of training, so fetching and decoding overlap the
+ * optimizer steps instead of adding to them. In: a consumer already assigned and positioned (and paused on the
+ * partitions that ended the epoch). Out: a queue of {@link Item}s in the consumer's order, each with its
+ * partition and offset: a decoded batch of the pipeline, its end-of-data marker, a message of another pipeline,
+ * or one that is not a readable batch (with the reason). The queue holds at most {@code capacityBytes} of
+ * batches.
+ *
+ * <p>At a partition's end-of-data marker the feed pauses that partition and drops whatever follows it. Once every
+ * partition has delivered its marker it reads the next epoch from the beginning right away, behind the markers in
+ * the queue, so the trainer finds it there when it turns the epoch (nothing past the last epoch is trained on:
+ * the trainer stops first). Markers that come before any batch ever was trained on are followed by whatever is
+ * published after them instead. After {@link #start} only the feed's thread touches the consumers.
+ *
+ * <p>Two consumers take turns, one per epoch. The consumer that just read an epoch still has a fetch waiting at
+ * the broker for data after the markers (up to {@code fetch.max.wait.ms}), and a seek cannot fetch again until
+ * that fetch returns; the other consumer starts the next epoch at once. The wait is 100 ms instead of Kafka's
+ * 500 ms, so that even epochs shorter than the default wait do not stall on it (measured: with 65,536-row epochs
+ * of 1,024-row batches the trainer ran at 0.43 of the in-memory rate before).
+ */
+final class BatchFeed implements AutoCloseable {
+
+    enum Kind { BATCH, END_OF_DATA, OTHER_PIPELINE, UNREADABLE }
+
+    /** One message of the train batch topic, in order. */
+    record Item(Kind kind, int partition, long offset, Batch batch, String problem, int kilobytes) {
+    }
+
+    private final String pipeline;
+    private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final Semaphore room;
+    private final int capacityKilobytes;
+    private final Set<Integer> ended = new HashSet<>();
+    private final Thread thread;
+    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<String, byte[]> spare;
+    private boolean trained;
+    private volatile boolean running = true;
+    private volatile long consumerLag;
+    private volatile Throwable failure;
+
+    /** The configuration of the feed's consumers: no group, read committed, short broker-side waits. */
+    static java.util.Properties consumerProperties(KafkaSettings kafka, String clientId) {
+        java.util.Properties properties = kafka.consumer(clientId, null);
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        return properties;
+    }
+
+    /** {@code consumer} is assigned and positioned; {@code spare} is a second one with the same configuration. */
+    BatchFeed(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> spare, String pipeline,
+              long capacityBytes) {
+        this.consumer = consumer;
+        this.spare = spare;
+        this.pipeline = pipeline;
+        this.capacityKilobytes = (int) Math.max(1, Math.min(Integer.MAX_VALUE, capacityBytes / 1024));
+        this.room = new Semaphore(capacityKilobytes);
+        this.thread = new Thread(this::run, "batch-feed");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts reading. {@code endedPartitions} are already paused after their marker; {@code trainedBefore} says
+     * whether the run has trained on a batch (restored from a checkpoint), so markers end an epoch.
+     */
+    void start(Set<Integer> endedPartitions, boolean trainedBefore) {
+        ended.addAll(endedPartitions);
+        trained = trainedBefore;
+        spare.assign(consumer.assignment());
+        spare.pause(spare.assignment());
+        thread.start();
+    }
+
+    /** The next item, or null when none arrived within {@code timeout}; rethrows a failure of the feed. */
+    Item next(Duration timeout) throws InterruptedException {
+        Item item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (item == null) {
+            if (failure != null) {
+                throw new IllegalStateException("reading the train batch topic failed", failure);
+            }
+            return null;
+        }
+        room.release(item.kilobytes());
+        return item;
+    }
+
+    /** Train batches published but not yet trained on: the consumer's lag plus what waits in the queue. */
+    long lag() {
+        return consumerLag + queue.size();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    continue;
+                }
+                long lag = 0;
+                for (TopicPartition partition : consumer.assignment()) {
+                    lag += consumer.currentLag(partition).orElse(0);
+                }
+                consumerLag = lag;
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    if (!ended.contains(record.partition())) {
+                        offer(item(record));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    private void offer(Item item) throws InterruptedException {
+        int kilobytes = Math.min(item.kilobytes(), capacityKilobytes);
+        while (!room.tryAcquire(kilobytes, 100, TimeUnit.MILLISECONDS)) {
+            if (!running) {
+                return;
+            }
+        }
+        queue.add(new Item(item.kind(), item.partition(), item.offset(), item.batch(), item.problem(), kilobytes));
+        if (item.kind() == Kind.BATCH) {
+            trained = true;
+        } else if (item.kind() == Kind.END_OF_DATA) {
+            ended.add(item.partition());
+            consumer.pause(List.of(new TopicPartition(Topics.BATCHES_TRAIN, item.partition())));
+            if (ended.size() == consumer.assignment().size()) {
+                nextEpoch();
+            }
+        }
+    }
+
+    /** Every partition delivered its marker: read on from the beginning (or, before any batch, after them). */
+    private void nextEpoch() {
+        ended.clear();
+        if (!trained) {
+            consumer.resume(consumer.assignment());
+            return;
+        }
+        KafkaConsumer<String, byte[]> finished = consumer;
+        consumer = spare;
+        spare = finished;
+        spare.pause(spare.assignment());
+        consumer.resume(consumer.assignment());
+        consumer.seekToBeginning(consumer.assignment());
+    }
+
+    private Item item(ConsumerRecord<String, byte[]> record) {
+        int kilobytes = 1 + (record.value() == null ? 0 : record.value().length / 1024);
+        if (!Messages.belongsTo(record, pipeline)) {
+            return new Item(Kind.OTHER_PIPELINE, record.partition(), record.offset(), null, null, 1);
+        }
+        if (Messages.isEndOfData(record)) {
+            return new Item(Kind.END_OF_DATA, record.partition(), record.offset(), null, null, 1);
+        }
+        try {
+            return new Item(Kind.BATCH, record.partition(), record.offset(), BatchCodec.decode(record.value()), null,
+                    kilobytes);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return new Item(Kind.UNREADABLE, record.partition(), record.offset(), null,
+                    String.valueOf(e.getMessage()), 1);
+        }
+    }
+
+    /** Stops the thread and closes the consumers. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        spare.wakeup();
+        if (thread.isAlive()) {
+            thread.join(10_000);
+        }
+        consumer.close();
+        spare.close();
+    }
+}
