@@ -53,6 +53,39 @@ final class TrainerFixture {
         producer.flush();
     }
 
+    /** Sends one batch without waiting (a steady feed). */
+    void send(Batch batch) {
+        producer.send(Messages.data(Topics.BATCHES_TRAIN, batch.pipeline(), batch.batchId(), BatchCodec.encode(batch)));
+    }
+
+    /** Lets the broker delete a topic's data older than {@code minutes} (in 64 MB segments). */
+    static void keepMinutes(String bootstrap, String topic, int minutes) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var set = org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET;
+            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(
+                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            "retention.ms", Long.toString(minutes * 60_000L)), set),
+                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            "segment.bytes", Integer.toString(64 * 1024 * 1024)), set)))).all().get();
+        }
+    }
+
+    /** Removes a benchmark's work directory. */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     void endOfData(String pipeline, int batches, long rows) {
         producer.send(Messages.endOfData(Topics.BATCHES_TRAIN, 0,
                 new EndOfData(SchemaVersion.CURRENT, pipeline, "train-batches", batches, rows)));

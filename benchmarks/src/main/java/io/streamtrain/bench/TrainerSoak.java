@@ -5,6 +5,7 @@ import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalServices;
 import io.streamtrain.cli.local.ManagedProcess;
 import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.support.kafka.TopicAdmin;
 import java.nio.file.Files;
@@ -15,15 +16,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Long-run memory of trainer-service in continuous mode: it trains on batches that keep arriving (no end-of-data
- * marker, a checkpoint every 60 s, three kept) for a given time, and its resident memory (VmRSS) is printed at
- * every interval. The verdict compares the last sample with the second one (minute 2 with the default interval):
- * a trainer that frees its native memory every step ends within 5% of it.
+ * Long-run memory of trainer-service in continuous mode: batches keep arriving at a steady rate (no end-of-data
+ * marker; a checkpoint every 60 s, three kept) and the trainer trains on each as it comes, for a given time; its
+ * resident memory (VmRSS) is printed at every interval. The verdict compares the last sample with the second one
+ * (minute 2 with the default interval): a trainer that frees its native memory every step ends within 5% of it.
  *
- * <p>The feeder keeps between 100 and 200 batches of 256 rows (50 features, 7 classes) waiting, republishing a
- * fixed set, so the trainer never idles and the feeder costs little CPU.
+ * <p>The feeder republishes a fixed set of 64-row batches (50 features, 7 classes) at {@code BATCHES_PER_SECOND},
+ * and the train topic keeps five minutes of data, so a long soak does not fill the disk.
  *
- * <p>Run: {@code bench/soak.sh [MINUTES (default 30)] [INTERVAL_SECONDS (default 60)]}.
+ * <p>Run: {@code bench/soak.sh [MINUTES (default 30)] [INTERVAL_SECONDS (default 60)] [BATCHES_PER_SECOND
+ * (default 200)]}.
  */
 public final class TrainerSoak {
 
@@ -32,49 +34,50 @@ public final class TrainerSoak {
     public static void main(String[] args) throws Exception {
         double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 30;
         int interval = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int perSecond = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         Home home = Home.locate();
         Path work = Files.createTempDirectory("streamtrain-soak");
         SyntheticClusters problem = new SyntheticClusters(50, 7, 1);
-        List<Batch> batches = problem.batches(PIPELINE, 100, 256, 3);
+        List<Batch> batches = problem.batches(PIPELINE, 200, 64, 3);
         List<Long> samples = new ArrayList<>();
         try (LocalBroker broker = LocalBroker.start(work, Duration.ofSeconds(90))) {
             TopicAdmin.ensureTopics(broker.bootstrapServers(), 1);
+            TrainerFixture.keepMinutes(broker.bootstrapServers(), Topics.BATCHES_TRAIN, 5);
             TrainerFixture fixture = new TrainerFixture(broker.bootstrapServers());
             fixture.publishStats(problem.stats(PIPELINE));
-            fixture.publish(batches);
-            fixture.publish(batches);
-            long published = 2L * batches.size();
-            String spec = problem.spec(PIPELINE, 256, 1, ", checkpointEverySeconds: 60, keepCheckpoints: 3");
+            String spec = problem.spec(PIPELINE, 64, 1, ", checkpointEverySeconds: 60, keepCheckpoints: 3");
             try (TrainerFixture.Events events = fixture.new Events(PIPELINE);
                  LocalServices trainer = fixture.startTrainer(home, work, PIPELINE, spec, "256m")) {
                 ManagedProcess process = trainer.processes().get(0);
-                System.out.printf(Locale.ROOT, "Trainer soak: %.1f minutes, RSS every %d s (pid %d)%n", minutes,
-                        interval, process.pid());
+                System.out.printf(Locale.ROOT, "Trainer soak: %.1f minutes, %d batches of 64 rows per second, RSS "
+                        + "every %d s (pid %d)%n", minutes, perSecond, interval, process.pid());
                 System.out.printf(Locale.ROOT, "  %8s %10s %12s %12s%n", "seconds", "RSS (MB)", "step", "samples/s");
                 long start = System.nanoTime();
                 long end = start + (long) (minutes * 60e9);
                 long nextSample = start + interval * 1_000_000_000L;
+                long published = 0;
                 while (System.nanoTime() < end) {
                     trainer.checkAlive();
-                    events.poll(Duration.ofMillis(500));
-                    ProgressEvent last = events.progress.isEmpty() ? null
-                            : events.progress.get(events.progress.size() - 1);
-                    long trained = last == null ? 0 : last.step();
-                    if (published - trained < 100) {
-                        fixture.publish(batches);
-                        published += batches.size();
+                    long due = (System.nanoTime() - start) * perSecond / 1_000_000_000L;
+                    for (; published < due; published++) {
+                        fixture.send(batches.get((int) (published % batches.size())));
                     }
+                    events.poll(Duration.ofMillis(50));
                     if (System.nanoTime() >= nextSample) {
+                        ProgressEvent last = events.progress.isEmpty() ? null
+                                : events.progress.get(events.progress.size() - 1);
                         long rss = TrainerFixture.currentRss(process);
                         samples.add(rss);
                         System.out.printf(Locale.ROOT, "  %8d %10.1f %12d %12.0f%n",
-                                (System.nanoTime() - start) / 1_000_000_000L, rss / 1048576.0, trained,
-                                last == null ? 0 : last.samplesPerSecond());
+                                (System.nanoTime() - start) / 1_000_000_000L, rss / 1048576.0,
+                                last == null ? 0 : last.step(), last == null ? 0 : last.samplesPerSecond());
                         nextSample += interval * 1_000_000_000L;
                     }
                 }
             }
             fixture.close();
+        } finally {
+            TrainerFixture.deleteTree(work);
         }
         if (samples.size() < 3) {
             System.out.println("  too short for a verdict: at least 3 samples are needed");

@@ -81,6 +81,8 @@ public final class TrainerThroughput {
                 System.out.println(lines.get(lines.size() - 1));
             }
             fixture.close();
+        } finally {
+            TrainerFixture.deleteTree(work);
         }
         System.out.printf(Locale.ROOT, "%nTrainer throughput: 50 features, 7 classes, hidden [64, 32], Adam, one "
                 + "thread, %,d rows per epoch%n", rows);
