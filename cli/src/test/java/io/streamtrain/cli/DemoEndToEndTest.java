@@ -58,6 +58,13 @@ class DemoEndToEndTest {
         long trainRows = 150 - last.path("validationRows").asLong();
         assertThat(result.path("trainedSamples").asLong()).isEqualTo(40L * trainRows);
         assertThat(result.path("checkpoints").asInt()).isEqualTo(evaluations.size());
+        // Every verdict carries its figures: the first against no champion, the last against one, per class too.
+        assertThat(evaluations.get(0).path("gate").path("metric").asText()).isEqualTo("accuracy");
+        assertThat(last.path("gate").path("value").asDouble()).isEqualTo(last.path("metrics").path("accuracy")
+                .asDouble());
+        assertThat(last.path("gate").path("championValue").isNumber()).isTrue();
+        assertThat(last.path("perClass")).hasSize(3);
+        assertThat(last.path("metrics").path("log_loss").asDouble()).isPositive();
 
         // Everything the demo started is stopped, and the pid files are gone with the processes.
         assertThat(work.resolve("run/pids")).isEmptyDirectory();
@@ -118,5 +125,8 @@ class DemoEndToEndTest {
         assertThat(champion.path("rmse").asDouble()).isBetween(1.5, 10.0);
         assertThat(champion.path("mae").asDouble()).isLessThan(champion.path("rmse").asDouble());
         assertThat(result.path("champion").path("confusionMatrix").isNull()).isTrue();
+        JsonNode residuals = result.path("evaluations").get(result.path("evaluations").size() - 1).path("residuals");
+        assertThat(residuals.path("std").asDouble()).isBetween(1.0, 10.0);
+        assertThat(residuals.path("p05").asDouble()).isLessThan(residuals.path("p95").asDouble());
     }
 }

@@ -5,11 +5,21 @@ import java.util.Map;
 
 /**
  * The evaluation of one checkpoint on {@link Topics#EVALUATIONS}: its metrics on {@code validationRows} held-out
- * rows, a confusion matrix for classification (rows: actual class, columns: predicted), and the verdict of the
- * champion gate with its reason.
+ * rows, a confusion matrix and per-class scores for classification (rows: actual class, columns: predicted), a
+ * residual summary for regression, and the verdict of the champion gate with its reason in words and as data
+ * ({@code gate}).
  */
 public record EvaluationEvent(int schemaVersion, String pipeline, String checkpointId, int epoch, long step,
                               boolean finalCheckpoint, long validationRows, Map<String, Double> metrics,
                               List<String> classes, long[][] confusionMatrix, Verdict verdict, String metric,
-                              Double value, Double championValue, String reason, long evaluatedAt) {
+                              Double value, Double championValue, String reason, long evaluatedAt,
+                              List<ClassScores> perClass, ResidualSummary residuals, GateReport gate) {
+
+    public EvaluationEvent(int schemaVersion, String pipeline, String checkpointId, int epoch, long step,
+                           boolean finalCheckpoint, long validationRows, Map<String, Double> metrics,
+                           List<String> classes, long[][] confusionMatrix, Verdict verdict, String metric,
+                           Double value, Double championValue, String reason, long evaluatedAt) {
+        this(schemaVersion, pipeline, checkpointId, epoch, step, finalCheckpoint, validationRows, metrics, classes,
+                confusionMatrix, verdict, metric, value, championValue, reason, evaluatedAt, null, null, null);
+    }
 }

@@ -106,17 +106,17 @@ public class CheckpointEvaluator {
             network = InferenceModel.load(spec, Path.of(checkpoint.path()), checkpoint.sha256(), threads);
         } catch (Exception e) {
             LOG.errorf("checkpoint %s cannot be evaluated: %s", checkpoint.checkpointId(), e.getMessage());
-            return event(checkpoint, null, null, Verdict.ERROR, null, "cannot load the checkpoint: " + e.getMessage());
+            return error(checkpoint, "cannot load the checkpoint: " + e.getMessage());
         }
         if (rows.isEmpty()) {
             network.close();
-            return event(checkpoint, null, null, Verdict.ERROR, null, "no validation rows to evaluate on");
+            return error(checkpoint, "no validation rows to evaluate on");
         }
         FeatureEncoder encoder = new FeatureEncoder(network.manifest().stats());
         EvaluationResult result = ModelScorer.score(network, rows, encoder);
-        Double championValue = champion == null ? null
-                : ModelScorer.score(champion.network(), rows, encoder).metrics().get(metric.key());
-        GateDecision decision = GateDecision.decide(metric, result.metrics().get(metric.key()), championValue);
+        EvaluationResult championResult = champion == null ? null
+                : ModelScorer.score(champion.network(), rows, encoder);
+        GateDecision decision = GateDecision.decide(spec.evaluate(), spec.train().seed(), result, championResult);
         if (decision.verdict() == Verdict.PROMOTED) {
             ModelEvent model = new ModelEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
                     checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
@@ -131,18 +131,22 @@ public class CheckpointEvaluator {
         }
         LOG.infof("checkpoint %s: %s = %.4f on %d rows: %s", checkpoint.checkpointId(), metric.key(),
                 result.metrics().get(metric.key()), result.rows(), decision.verdict());
-        return event(checkpoint, result, encoder.stats().label().classes(), decision.verdict(), championValue,
-                decision.reason());
+        return event(checkpoint, result, encoder.stats().label().classes(), decision);
+    }
+
+    private EvaluationEvent error(CheckpointEvent checkpoint, String reason) {
+        return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
+                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), 0, Map.of(), null, null,
+                Verdict.ERROR, spec.evaluate().metric().key(), null, null, reason, System.currentTimeMillis());
     }
 
     private EvaluationEvent event(CheckpointEvent checkpoint, EvaluationResult result, List<String> classes,
-                                  Verdict verdict, Double championValue, String reason) {
-        Metric metric = spec.evaluate().metric();
-        Map<String, Double> metrics = result == null ? Map.of() : result.metrics();
+                                  GateDecision decision) {
         return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
-                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
-                metrics, result == null || result.confusionMatrix() == null ? null : classes,
-                result == null ? null : result.confusionMatrix(), verdict, metric.key(), metrics.get(metric.key()),
-                championValue, reason, System.currentTimeMillis());
+                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result.rows(), result.metrics(),
+                result.confusionMatrix() == null ? null : classes, result.confusionMatrix(), decision.verdict(),
+                decision.report().metric(), decision.report().value(), decision.report().championValue(),
+                decision.reason(), System.currentTimeMillis(), result.perClass(), result.residuals(),
+                decision.report());
     }
 }

@@ -1,6 +1,9 @@
 package io.streamtrain.cli.run;
 
+import io.streamtrain.contracts.ClassScores;
 import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.GateReport;
+import io.streamtrain.contracts.ResidualSummary;
 import java.util.List;
 import java.util.Map;
 
@@ -24,12 +27,14 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
     public record Batches(long train, long validation) {
     }
 
+    /** One evaluation: metrics, per-class scores or residuals, and the gate's verdict with its reason and data. */
     public record Evaluation(String checkpoint, int epoch, long step, boolean finalCheckpoint, long validationRows,
-                             Map<String, Double> metrics, String verdict, String reason) {
+                             Map<String, Double> metrics, String verdict, String reason, GateReport gate,
+                             List<ClassScores> perClass, ResidualSummary residuals) {
 
         static Evaluation of(EvaluationEvent e) {
             return new Evaluation(e.checkpointId(), e.epoch(), e.step(), e.finalCheckpoint(), e.validationRows(),
-                    e.metrics(), e.verdict().name(), e.reason());
+                    e.metrics(), e.verdict().name(), e.reason(), e.gate(), e.perClass(), e.residuals());
         }
     }
 

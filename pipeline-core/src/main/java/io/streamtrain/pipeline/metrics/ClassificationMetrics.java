@@ -1,17 +1,24 @@
 package io.streamtrain.pipeline.metrics;
 
+import io.streamtrain.contracts.ClassScores;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Accumulates a confusion matrix and derives accuracy and macro precision, recall and F1 from it. In: pairs of
- * (actual, predicted) class indices. Out: metrics by name. Classes with no actual and no predicted row count as
- * absent from the macro averages.
+ * Accumulates a confusion matrix and derives accuracy, macro precision, recall and F1 and per-class scores from
+ * it, and the log-loss from the probabilities given to the actual classes. In: (actual, predicted) class indices
+ * and, optionally, the probability of the actual class. Out: metrics by name. Classes with no actual and no
+ * predicted row count as absent from the macro averages. Probabilities are clipped to [1e-15, 1] as scikit-learn
+ * does, so a confident mistake costs about 34.5, not infinity.
  */
 public final class ClassificationMetrics {
 
     private final long[][] confusion;
     private long total;
+    private double logLossSum;
+    private long probabilities;
 
     public ClassificationMetrics(int classes) {
         this.confusion = new long[classes][classes];
@@ -20,6 +27,32 @@ public final class ClassificationMetrics {
     public void add(int actual, int predicted) {
         confusion[actual][predicted]++;
         total++;
+    }
+
+    /** Adds a row with the probability the model gave its actual class (for the log-loss). */
+    public void add(int actual, int predicted, double actualClassProbability) {
+        add(actual, predicted);
+        logLossSum -= Math.log(Math.min(1.0, Math.max(1e-15, actualClassProbability)));
+        probabilities++;
+    }
+
+    /** Precision, recall, F1 and support of each class, in class order. */
+    public List<ClassScores> perClass(List<String> names) {
+        List<ClassScores> scores = new ArrayList<>();
+        for (int c = 0; c < confusion.length; c++) {
+            long actual = 0;
+            long predicted = 0;
+            for (int j = 0; j < confusion.length; j++) {
+                actual += confusion[c][j];
+                predicted += confusion[j][c];
+            }
+            double precision = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
+            double recall = actual == 0 ? 0 : (double) confusion[c][c] / actual;
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            scores.add(new ClassScores(c < names.size() ? names.get(c) : Integer.toString(c), precision, recall, f1,
+                    actual));
+        }
+        return scores;
     }
 
     public long[][] confusionMatrix() {
@@ -64,6 +97,9 @@ public final class ClassificationMetrics {
         metrics.put("macro_precision", present == 0 ? 0 : precisionSum / present);
         metrics.put("macro_recall", present == 0 ? 0 : recallSum / present);
         metrics.put("macro_f1", present == 0 ? 0 : f1Sum / present);
+        if (probabilities > 0) {
+            metrics.put("log_loss", logLossSum / probabilities);
+        }
         return metrics;
     }
 }

@@ -4,6 +4,8 @@ package io.streamtrain.pipeline.spec;
 public enum Metric {
     ACCURACY("accuracy", Task.CLASSIFICATION, true),
     MACRO_F1("macro_f1", Task.CLASSIFICATION, true),
+    LOG_LOSS("log_loss", Task.CLASSIFICATION, false),
+    MSE("mse", Task.REGRESSION, false),
     RMSE("rmse", Task.REGRESSION, false),
     MAE("mae", Task.REGRESSION, false),
     R2("r2", Task.REGRESSION, true);
@@ -29,6 +31,21 @@ public enum Metric {
 
     public boolean higherIsBetter() {
         return higherIsBetter;
+    }
+
+    /** The metric named {@code key} in specs and events, or null. */
+    public static Metric byKey(String key) {
+        for (Metric metric : values()) {
+            if (metric.key.equals(key)) {
+                return metric;
+            }
+        }
+        return null;
+    }
+
+    /** How much better {@code candidate} is than {@code baseline}: positive when better, in the metric's units. */
+    public double improvement(double candidate, double baseline) {
+        return higherIsBetter ? candidate - baseline : baseline - candidate;
     }
 
     /** True when {@code candidate} is strictly better than {@code baseline}. */

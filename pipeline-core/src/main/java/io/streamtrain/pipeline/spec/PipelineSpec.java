@@ -80,8 +80,15 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
         }
     }
 
-    /** The metric the champion gate compares. */
-    public record Evaluate(Metric metric) {
+    /**
+     * The champion gate: the metric it compares; absolute thresholds a checkpoint must pass (metric key to value;
+     * at least the value, or at most for error metrics); the improvement over the champion required
+     * ({@code minDelta}, in the metric's units; 0 means strictly better); and optionally the confidence level of
+     * a paired bootstrap interval of the improvement that must exclude zero, from {@code bootstrapSamples}
+     * resamples of the validation rows.
+     */
+    public record Evaluate(Metric metric, Map<Metric, Double> thresholds, double minDelta, Double confidence,
+                           int bootstrapSamples) {
     }
 
     public boolean classification() {

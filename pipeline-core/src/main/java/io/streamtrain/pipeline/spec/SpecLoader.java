@@ -88,16 +88,39 @@ public final class SpecLoader {
             }
         }
 
-        SpecNode evalNode = root.section("evaluate");
-        evalNode.onlyKeys(Set.of("metric"));
-        Metric fallback = data.task() == Task.CLASSIFICATION ? Metric.ACCURACY : Metric.RMSE;
-        Metric metric = evalNode.child("metric").enumValue(Metric.class, fallback);
-        if (metric.task() != data.task()) {
-            throw new SpecException("evaluate.metric", "'" + metric.key() + "' is a " + metric.task().key()
-                    + " metric but data.task is " + data.task().key());
-        }
         return new PipelineSpec(name, data, split, batch, preprocess, model, train,
-                new PipelineSpec.Evaluate(metric), hash);
+                evaluate(root.section("evaluate"), data.task()), hash);
+    }
+
+    private static PipelineSpec.Evaluate evaluate(SpecNode node, Task task) {
+        node.onlyKeys(Set.of("metric", "thresholds", "minDelta", "confidence", "bootstrapSamples"));
+        Metric fallback = task == Task.CLASSIFICATION ? Metric.ACCURACY : Metric.RMSE;
+        Metric metric = metricOf(node.child("metric"), task, fallback);
+        Map<Metric, Double> thresholds = new LinkedHashMap<>();
+        SpecNode thresholdNode = node.section("thresholds");
+        for (var it = thresholdNode.raw().fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            SpecNode value = thresholdNode.child(key);
+            Metric thresholdMetric = Metric.byKey(key);
+            if (thresholdMetric == null || thresholdMetric.task() != task) {
+                throw new SpecException(value.key(), "is not a " + task.key() + " metric");
+            }
+            thresholds.put(thresholdMetric, value.numberFrom(0, -1e12, 1e12));
+        }
+        SpecNode confidence = node.child("confidence");
+        return new PipelineSpec.Evaluate(metric, Collections.unmodifiableMap(thresholds),
+                node.child("minDelta").numberFrom(0.0, 0.0, 1e12),
+                confidence.present() ? confidence.number(0, 0.5, 0.999) : null,
+                node.child("bootstrapSamples").integer(1000, 100, 100_000));
+    }
+
+    private static Metric metricOf(SpecNode node, Task task, Metric fallback) {
+        Metric metric = node.enumValue(Metric.class, fallback);
+        if (metric.task() != task) {
+            throw new SpecException(node.key(), "'" + metric.key() + "' is a " + metric.task().key()
+                    + " metric but data.task is " + task.key());
+        }
+        return metric;
     }
 
     private static PipelineSpec.Data data(SpecNode node) {

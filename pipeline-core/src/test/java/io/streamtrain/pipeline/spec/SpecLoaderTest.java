@@ -108,6 +108,28 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theGateIsRead() {
+        PipelineSpec spec = SpecLoader.parse(MINIMAL + """
+                evaluate:
+                  metric: macro_f1
+                  thresholds: {accuracy: 0.8, log_loss: 0.6}
+                  minDelta: 0.002
+                  confidence: 0.95
+                """);
+        assertThat(spec.evaluate().metric()).isEqualTo(Metric.MACRO_F1);
+        assertThat(spec.evaluate().thresholds()).containsEntry(Metric.ACCURACY, 0.8)
+                .containsEntry(Metric.LOG_LOSS, 0.6);
+        assertThat(spec.evaluate().minDelta()).isEqualTo(0.002);
+        assertThat(spec.evaluate().confidence()).isEqualTo(0.95);
+        assertThat(spec.evaluate().bootstrapSamples()).isEqualTo(1000);
+        assertThat(SpecLoader.parse(MINIMAL).evaluate().confidence()).isNull();
+        assertKey(MINIMAL + "evaluate: {thresholds: {rmse: 3}}", "evaluate.thresholds.rmse");
+        assertKey(MINIMAL + "evaluate: {thresholds: {speed: 3}}", "evaluate.thresholds.speed");
+        assertKey(MINIMAL + "evaluate: {confidence: 1.5}", "evaluate.confidence");
+        assertKey(MINIMAL + "evaluate: {minDelta: -1}", "evaluate.minDelta");
+    }
+
+    @Test
     void errorsNameTheKey() {
         assertKey("data:\n  label: a\n  task: classification\n", "pipeline");
         assertKey(MINIMAL + "train:\n  learningRate: fast\n", "train.learningRate");

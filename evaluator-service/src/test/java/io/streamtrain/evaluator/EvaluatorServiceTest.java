@@ -1,0 +1,165 @@
+package io.streamtrain.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EndOfData;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ModelEvent;
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.contracts.SchemaVersion;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.contracts.Verdict;
+import io.streamtrain.model.CheckpointManifest;
+import io.streamtrain.model.CheckpointWriter;
+import io.streamtrain.model.TrainingSession;
+import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.TopicReader;
+import io.streamtrain.testing.KafkaTestResource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * evaluator-service on a real broker with real checkpoints: a trained model passes the gate, a worse one is
+ * rejected with the figures, a tampered one gets ERROR, and only the first is registered as champion.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class EvaluatorServiceTest {
+
+    private static final String PIPELINE = "evaluator-test";
+    private static final PipelineSpec SPEC = SpecLoader.load(Path.of("src/test/resources/pipeline.yaml"));
+    private static final NormalizationStats STATS = new NormalizationStats(SchemaVersion.CURRENT, PIPELINE, 1, 100,
+            List.of(new NormalizationStats.NumericFeature("x1", 100, 0, 1),
+                    new NormalizationStats.NumericFeature("x2", 100, 0, 1)),
+            List.of(), new NormalizationStats.LabelInfo("classification", List.of("a", "b"), 0, 0,
+                    List.of(50L, 50L)));
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void promotesATrainedModelRejectsAWorseOneAndRefusesATamperedOne() throws Exception {
+        Path root = Files.createTempDirectory("evaluator-test");
+        CheckpointWriter writer = new CheckpointWriter(root);
+        CheckpointWriter.Written trained;
+        CheckpointWriter.Written untrained;
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            untrained = writer.write(session, manifest("e001-s00000000", 0));
+            long step = 0;
+            for (int epoch = 0; epoch < 5; epoch++) {
+                for (Batch batch : batches(30, 11, "train")) {
+                    session.step(batch, ++step);
+                }
+            }
+            trained = writer.write(session, manifest("e005-s00000150", step));
+        }
+        // A copy of the trained checkpoint whose parameter file changed after its digest was taken.
+        Path tamperedDir = Files.createDirectories(trained.dir().resolveSibling("e006-s00000151"));
+        try (var files = Files.list(trained.dir())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, tamperedDir.resolve(file.getFileName()));
+            }
+        }
+        Files.write(tamperedDir.resolve("model-0000.params"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+        CheckpointWriter.Written tampered = new CheckpointWriter.Written(tamperedDir, trained.sha256());
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new KafkaSettings(bootstrap)
+                .producer("evaluator-test"))) {
+            for (Batch batch : batches(10, 12, "validation")) {
+                producer.send(Messages.data(Topics.BATCHES_VALIDATION, PIPELINE, batch.batchId(),
+                        BatchCodec.encode(batch)));
+            }
+            producer.send(Messages.endOfData(Topics.BATCHES_VALIDATION, 0,
+                    new EndOfData(SchemaVersion.CURRENT, PIPELINE, "validation-batches", 10, 320)));
+            producer.send(event("e005-s00000150", trained, 150));
+            producer.send(event("e001-s00000000", untrained, 0));
+            producer.send(event("e006-s00000151", tampered, 151));
+        }
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> evaluations().size() == 3);
+        List<EvaluationEvent> evaluations = evaluations();
+        EvaluationEvent promoted = evaluations.get(0);
+        assertThat(promoted.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(promoted.validationRows()).isEqualTo(320);
+        assertThat(promoted.value()).isGreaterThan(0.9);
+        assertThat(promoted.reason()).startsWith("first model: accuracy = ").endsWith("and passes its 1 threshold");
+        assertThat(promoted.perClass()).hasSize(2);
+        assertThat(promoted.gate().thresholds().get(0).passed()).isTrue();
+
+        EvaluationEvent worse = evaluations.get(1);
+        assertThat(worse.verdict()).isEqualTo(Verdict.REJECTED);
+        assertThat(worse.reason()).matches("(fails its thresholds|does not improve on the champion enough): .*");
+        assertThat(worse.gate().championValue()).isEqualTo(promoted.value());
+        assertThat(worse.gate().delta()).isNegative();
+
+        EvaluationEvent refused = evaluations.get(2);
+        assertThat(refused.verdict()).isEqualTo(Verdict.ERROR);
+        assertThat(refused.reason()).contains("SHA-256");
+
+        List<ModelEvent> models = new ArrayList<>();
+        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.MODELS, record -> {
+            if (PIPELINE.equals(record.key())) {
+                models.add(EventCodec.fromBytes(record.value(), ModelEvent.class));
+            }
+        });
+        assertThat(models).extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
+    }
+
+    private static CheckpointManifest manifest(String id, long step) {
+        return new CheckpointManifest(SchemaVersion.CURRENT, PIPELINE, id, 1, step, step * 32, SPEC.hash(), null,
+                STATS, System.currentTimeMillis());
+    }
+
+    private static ProducerRecord<String, byte[]> event(String id, CheckpointWriter.Written written, long step) {
+        CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, PIPELINE, id, 1, step, step * 32, 1,
+                SPEC.hash(), written.dir().toString(), written.sha256(), 0.1, 1000, false,
+                System.currentTimeMillis());
+        return Messages.data(Topics.CHECKPOINTS, PIPELINE, PIPELINE, EventCodec.toBytes(event));
+    }
+
+    private List<EvaluationEvent> evaluations() {
+        List<EvaluationEvent> events = new ArrayList<>();
+        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.EVALUATIONS, record -> {
+            if (PIPELINE.equals(Messages.pipelineOf(record))) {
+                events.add(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
+            }
+        });
+        return events;
+    }
+
+    /** Class b when x1 + x2 > 0. */
+    private static List<Batch> batches(int count, long seed, String prefix) {
+        Random random = new Random(seed);
+        List<Batch> batches = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            float[] x = new float[64];
+            int[] y = new int[32];
+            for (int r = 0; r < 32; r++) {
+                x[2 * r] = (float) random.nextGaussian();
+                x[2 * r + 1] = (float) random.nextGaussian();
+                y[r] = x[2 * r] + x[2 * r + 1] > 0 ? 1 : 0;
+            }
+            batches.add(new Batch(PIPELINE, String.format("%s-%06d", prefix, b + 1), 1, 32, 2, x, y, null));
+        }
+        return batches;
+    }
+}
