@@ -12,7 +12,6 @@ import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +25,8 @@ import org.jboss.logging.Logger;
 /**
  * The held-out rows, kept in memory. In: batches from {@code streamtrain.batches.validation.v1}, read from the
  * beginning (so a restart rebuilds it). Out: a snapshot of the batches for scoring; it is complete once every
- * partition delivered its end-of-data marker. Rows beyond {@code streamtrain.evaluator.max-validation-rows}
- * are not kept.
+ * partition delivered its end-of-data marker. At most {@code streamtrain.evaluator.max-validation-rows} rows are
+ * kept: beyond that, a seeded reservoir sample of the batches ({@link BatchReservoir}).
  */
 @ApplicationScoped
 public class ValidationSet {
@@ -36,9 +35,7 @@ public class ValidationSet {
 
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
-    private final long maxRows;
-    private final List<Batch> batches = new ArrayList<>();
-    private long rows;
+    private final BatchReservoir reservoir;
     private boolean complete;
     private KafkaConsumer<String, byte[]> consumer;
     private PollingThread loop;
@@ -47,7 +44,7 @@ public class ValidationSet {
                          @ConfigProperty(name = "streamtrain.evaluator.max-validation-rows") long maxRows) {
         this.spec = spec;
         this.kafka = kafka;
-        this.maxRows = maxRows;
+        this.reservoir = new BatchReservoir(maxRows, spec.train().seed());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -61,7 +58,7 @@ public class ValidationSet {
 
     /** The batches read so far. */
     public synchronized List<Batch> snapshot() {
-        return List.copyOf(batches);
+        return reservoir.batches();
     }
 
     public synchronized boolean complete() {
@@ -69,7 +66,7 @@ public class ValidationSet {
     }
 
     public synchronized long rows() {
-        return rows;
+        return reservoir.rows();
     }
 
     /** Waits until the set is complete or the timeout passes; returns whether it is complete. */
@@ -84,10 +81,10 @@ public class ValidationSet {
     /** Waits until at least one row is there or the timeout passes. */
     public synchronized boolean awaitRows(Duration timeout) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (rows == 0 && System.currentTimeMillis() < deadline) {
+        while (reservoir.rows() == 0 && System.currentTimeMillis() < deadline) {
             wait(Math.max(1, deadline - System.currentTimeMillis()));
         }
-        return rows > 0;
+        return reservoir.rows() > 0;
     }
 
     private void run(PollingThread loop) {
@@ -118,16 +115,12 @@ public class ValidationSet {
             finished.add(record.partition());
             complete = finished.size() == partitions;
             if (complete) {
-                LOG.infof("validation set of '%s' complete: %d rows in %d batches", spec.pipeline(), rows,
-                        batches.size());
+                LOG.infof("validation set of '%s' complete: %d rows kept of %d batches read", spec.pipeline(),
+                        reservoir.rows(), reservoir.seen());
             }
         } else {
             try {
-                Batch batch = BatchCodec.decode(record.value());
-                if (rows + batch.rows() <= maxRows) {
-                    batches.add(batch);
-                    rows += batch.rows();
-                }
+                reservoir.offer(BatchCodec.decode(record.value()));
             } catch (IllegalArgumentException e) {
                 LOG.warnf("skipping unreadable validation batch %s at %s-%d@%d: %s", record.key(), record.topic(),
                         record.partition(), record.offset(), e.getMessage());
