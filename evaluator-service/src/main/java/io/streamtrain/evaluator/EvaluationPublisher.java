@@ -15,25 +15,30 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 /**
  * Publishes what the evaluator decides. Out: evaluation events on {@code streamtrain.evaluations.v1} and the
  * champion on the compacted {@code streamtrain.models.v1} (key: pipeline), each acknowledged before returning.
- * The model is written before the evaluation that announces it, so a reader of the evaluation finds it.
+ * The model is written before the evaluation that announces it, so a reader of the evaluation finds it. Both are
+ * also kept in the {@link EvaluationHistory} the HTTP API answers from.
  */
 @ApplicationScoped
 public class EvaluationPublisher {
 
     private final PipelineSpec spec;
     private final KafkaProducer<String, byte[]> producer;
+    private final EvaluationHistory history;
 
-    public EvaluationPublisher(PipelineSpec spec, KafkaSettings kafka) {
+    public EvaluationPublisher(PipelineSpec spec, KafkaSettings kafka, EvaluationHistory history) {
         this.spec = spec;
+        this.history = history;
         this.producer = new KafkaProducer<>(kafka.producer("evaluator-" + spec.pipeline()));
     }
 
     void champion(ModelEvent model) {
         send(Topics.MODELS, EventCodec.toBytes(model));
+        history.champion(model);
     }
 
     void evaluation(EvaluationEvent evaluation) {
         send(Topics.EVALUATIONS, EventCodec.toBytes(evaluation));
+        history.record(evaluation);
     }
 
     private void send(String topic, byte[] value) {

@@ -1,7 +1,11 @@
 package io.streamtrain.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -122,6 +126,17 @@ class EvaluatorServiceTest {
             }
         });
         assertThat(models).extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
+
+        // The same history and champion over HTTP.
+        given().when().get("/pipelines/evaluator-test/evaluations").then().statusCode(200)
+                .body("size()", equalTo(3)).body("verdict", contains("PROMOTED", "REJECTED", "ERROR"))
+                .body("[0].gate.thresholds[0].metric", equalTo("accuracy"));
+        given().when().get("/pipelines/evaluator-test/evaluations?limit=1").then().statusCode(200)
+                .body("checkpointId", contains("e006-s00000151"));
+        given().when().get("/pipelines/evaluator-test/champion").then().statusCode(200)
+                .body("checkpointId", equalTo("e005-s00000150")).body("sha256", equalTo(trained.sha256()));
+        given().when().get("/pipelines/other/champion").then().statusCode(404)
+                .body("error", containsString("this deployment runs 'evaluator-test'"));
     }
 
     private static CheckpointManifest manifest(String id, long step) {
