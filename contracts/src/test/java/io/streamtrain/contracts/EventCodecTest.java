@@ -22,7 +22,8 @@ class EventCodecTest {
                 new EndOfData(1, "p", "ingest", 10, 10),
                 stats,
                 new CheckpointEvent(1, "p", "e001", 1, 10, 1280, 2, "hash", "/tmp/c", "sha", 0.5, 1000, true, 1L),
-                new ModelEvent(1, "p", "e001", "/tmp/c", "sha", 1, 10, "hash", Map.of("accuracy", 0.9), stats, 1L));
+                new ModelEvent(1, "p", "e001", "/tmp/c", "sha", 1, 10, "hash", Map.of("accuracy", 0.9), stats, 1L,
+                        ModelEvent.BY_OVERRIDE, "rollback"));
         for (Object event : events) {
             assertThat(EventCodec.fromBytes(EventCodec.toBytes(event), event.getClass())).isEqualTo(event);
         }

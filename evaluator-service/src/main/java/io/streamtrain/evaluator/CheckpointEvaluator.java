@@ -99,7 +99,47 @@ public class CheckpointEvaluator {
         publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
     }
 
-    private EvaluationEvent evaluate(CheckpointEvent checkpoint, List<Batch> rows) {
+    /**
+     * Makes a checkpoint the champion on a person's word ({@code POST /pipelines/{name}/champion}): its digest is
+     * checked and it is scored on the current validation rows, then it is published as champion with the reason,
+     * and an evaluation event records the override. Throws when the checkpoint cannot be loaded; then nothing is
+     * published.
+     */
+    synchronized EvaluationEvent override(CheckpointEvent checkpoint, String reason) throws Exception {
+        InferenceModel network = InferenceModel.load(spec, Path.of(checkpoint.path()), checkpoint.sha256(), threads);
+        List<Batch> rows = validation.snapshot();
+        EvaluationResult result = rows.isEmpty() ? null
+                : ModelScorer.score(network, rows, new FeatureEncoder(network.manifest().stats()));
+        String why = "manual override: " + reason;
+        crown(checkpoint, network, result == null ? Map.of() : result.metrics(), ModelEvent.BY_OVERRIDE, reason);
+        Metric metric = spec.evaluate().metric();
+        Map<String, Double> metrics = result == null ? Map.of() : result.metrics();
+        EvaluationEvent event = new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
+                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
+                metrics, result == null || result.confusionMatrix() == null ? null
+                        : network.manifest().stats().label().classes(),
+                result == null ? null : result.confusionMatrix(), Verdict.PROMOTED, metric.key(),
+                metrics.get(metric.key()), null, why, System.currentTimeMillis(),
+                result == null ? null : result.perClass(), result == null ? null : result.residuals(), null);
+        publisher.evaluation(event);
+        LOG.infof("checkpoint %s is champion of '%s' by %s", checkpoint.checkpointId(), spec.pipeline(), why);
+        return event;
+    }
+
+    /** Publishes {@code network} as the champion and keeps it to score later checkpoints against. */
+    private void crown(CheckpointEvent checkpoint, InferenceModel network, Map<String, Double> metrics,
+                       String promotedBy, String reason) {
+        ModelEvent model = new ModelEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
+                checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
+                metrics, network.manifest().stats(), System.currentTimeMillis(), promotedBy, reason);
+        publisher.champion(model);
+        if (champion != null) {
+            champion.network().close();
+        }
+        champion = new Champion(model, network);
+    }
+
+    private synchronized EvaluationEvent evaluate(CheckpointEvent checkpoint, List<Batch> rows) {
         Metric metric = spec.evaluate().metric();
         InferenceModel network;
         try {
@@ -118,14 +158,7 @@ public class CheckpointEvaluator {
                 : ModelScorer.score(champion.network(), rows, encoder);
         GateDecision decision = GateDecision.decide(spec.evaluate(), spec.train().seed(), result, championResult);
         if (decision.verdict() == Verdict.PROMOTED) {
-            ModelEvent model = new ModelEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
-                    checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
-                    result.metrics(), network.manifest().stats(), System.currentTimeMillis());
-            publisher.champion(model);
-            if (champion != null) {
-                champion.network().close();
-            }
-            champion = new Champion(model, network);
+            crown(checkpoint, network, result.metrics(), ModelEvent.BY_GATE, decision.reason());
         } else {
             network.close();
         }

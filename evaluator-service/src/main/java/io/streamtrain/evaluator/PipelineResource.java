@@ -2,8 +2,10 @@ package io.streamtrain.evaluator;
 
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.pipeline.spec.PipelineSpec;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -16,10 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
- * The evaluator's read API. In: {@code GET /pipelines/{name}/evaluations} and {@code GET /pipelines/{name}/champion}.
- * Out: the evaluation events in order (the last {@code limit} when given) and the current champion's model event,
- * both rebuilt from the topics after a restart; 404 for a pipeline this evaluator does not run, or before any
- * champion.
+ * The evaluator's HTTP API. In: {@code GET /pipelines/{name}/evaluations}, {@code GET /pipelines/{name}/champion}
+ * and {@code POST /pipelines/{name}/champion} (a manual override). Out: the evaluation events in order (the last
+ * {@code limit} when given) and the current champion's model event, both rebuilt from the topics after a restart;
+ * for an override, the evaluation event that records it. 404 for a pipeline this evaluator does not run, before any
+ * champion, or for an unknown checkpoint; 400 naming a missing field; 409 when the checkpoint fails its digest.
  */
 @Path("/pipelines/{name}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,10 +30,57 @@ public class PipelineResource {
 
     private final PipelineSpec spec;
     private final EvaluationHistory history;
+    private final CheckpointLookup checkpoints;
+    private final CheckpointEvaluator evaluator;
 
-    public PipelineResource(PipelineSpec spec, EvaluationHistory history) {
+    public PipelineResource(PipelineSpec spec, EvaluationHistory history, CheckpointLookup checkpoints,
+                            CheckpointEvaluator evaluator) {
         this.spec = spec;
         this.history = history;
+        this.checkpoints = checkpoints;
+        this.evaluator = evaluator;
+    }
+
+    /** The body of a manual override. */
+    public record Override(String checkpointId, String reason) {
+    }
+
+    @POST
+    @Path("/champion")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Make a checkpoint the champion", description = "A manual override of the gate, e.g. a "
+            + "rollback: the checkpoint's digest is checked, it is scored on the validation rows, published as "
+            + "champion with the reason, and an evaluation event (verdict PROMOTED, reason 'manual override: ...') "
+            + "records it.")
+    @APIResponse(responseCode = "200", description = "The evaluation event that records the override")
+    @APIResponse(responseCode = "400", description = "checkpointId or reason missing")
+    @APIResponse(responseCode = "404", description = "Unknown checkpoint, or not this deployment's pipeline")
+    @APIResponse(responseCode = "409", description = "The checkpoint cannot be loaded or fails its digest")
+    public Response override(@PathParam("name") String name, Override request) {
+        if (!spec.pipeline().equals(name)) {
+            return notHere(name);
+        }
+        for (String[] field : new String[][] {{"checkpointId", request == null ? null : request.checkpointId()},
+                {"reason", request == null ? null : request.reason()}}) {
+            if (field[1] == null || field[1].isBlank()) {
+                return problem(Response.Status.BAD_REQUEST, "'" + field[0] + "' is required", field[0]);
+            }
+        }
+        var checkpoint = checkpoints.find(request.checkpointId());
+        if (checkpoint.isEmpty()) {
+            return problem(Response.Status.NOT_FOUND, "no checkpoint '" + request.checkpointId() + "' of '" + name
+                    + "' on " + io.streamtrain.contracts.Topics.CHECKPOINTS, "checkpointId");
+        }
+        try {
+            return Response.ok(evaluator.override(checkpoint.get(), request.reason())).build();
+        } catch (Exception e) {
+            return problem(Response.Status.CONFLICT, "checkpoint " + request.checkpointId() + " cannot be made "
+                    + "champion: " + e.getMessage(), "checkpointId");
+        }
+    }
+
+    private static Response problem(Response.Status status, String message, String field) {
+        return Response.status(status).entity(Map.of("error", message, "field", field)).build();
     }
 
     @GET

@@ -137,6 +137,32 @@ class EvaluatorServiceTest {
                 .body("checkpointId", equalTo("e005-s00000150")).body("sha256", equalTo(trained.sha256()));
         given().when().get("/pipelines/other/champion").then().statusCode(404)
                 .body("error", containsString("this deployment runs 'evaluator-test'"));
+
+        // A manual override: refused without a reason, for an unknown or tampered checkpoint; then a rollback.
+        given().contentType("application/json").body("{\"checkpointId\": \"e001-s00000000\"}")
+                .when().post("/pipelines/evaluator-test/champion").then().statusCode(400)
+                .body("field", equalTo("reason"));
+        given().contentType("application/json").body("{\"checkpointId\": \"e404\", \"reason\": \"x\"}")
+                .when().post("/pipelines/evaluator-test/champion").then().statusCode(404);
+        given().contentType("application/json").body("{\"checkpointId\": \"e006-s00000151\", \"reason\": \"x\"}")
+                .when().post("/pipelines/evaluator-test/champion").then().statusCode(409)
+                .body("error", containsString("SHA-256"));
+        given().contentType("application/json")
+                .body("{\"checkpointId\": \"e001-s00000000\", \"reason\": \"roll back to compare\"}")
+                .when().post("/pipelines/evaluator-test/champion").then().statusCode(200)
+                .body("verdict", equalTo("PROMOTED")).body("reason", equalTo("manual override: roll back to compare"))
+                .body("validationRows", equalTo(320));
+        given().when().get("/pipelines/evaluator-test/champion").then().statusCode(200)
+                .body("checkpointId", equalTo("e001-s00000000")).body("promotedBy", equalTo("override"))
+                .body("reason", equalTo("roll back to compare"));
+        List<ModelEvent> after = new ArrayList<>();
+        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.MODELS, record -> {
+            if (PIPELINE.equals(record.key())) {
+                after.add(EventCodec.fromBytes(record.value(), ModelEvent.class));
+            }
+        });
+        assertThat(after).extracting(ModelEvent::promotedBy).containsExactly("gate", "override");
+        assertThat(evaluations()).hasSize(4);
     }
 
     private static CheckpointManifest manifest(String id, long step) {
