@@ -8,13 +8,16 @@ import io.streamtrain.cli.run.ProgressLine;
 import io.streamtrain.cli.run.ReportBuilder;
 import io.streamtrain.cli.run.RunReport;
 import io.streamtrain.cli.run.SummaryPrinter;
+import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecException;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.TopicAdmin;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,9 +135,11 @@ public final class DemoCommand implements Callable<Integer> {
                 double publish = seconds(publishStart);
                 out.printf("published %d records to the ingest topic in %.1f s%n", published, publish);
                 waitForFinalEvaluation(monitor, services, pipeline, publishStart);
+                Path artifact = exportChampion(ReportBuilder.championCheckpoint(monitor), specFile, work);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
                         bootstrap, work.toString(), published, monitor, services.restarts(),
-                        new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started));
+                        new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started),
+                        artifact == null ? null : artifact.toString());
                 SummaryPrinter.print(result, out);
                 if (report != null) {
                     Path parent = report.toAbsolutePath().getParent();
@@ -154,6 +159,19 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Exports the champion as {@code <workdir>/models/<pipeline>-<checkpoint>.stmodel}; null when there is none. */
+    private Path exportChampion(CheckpointEvent champion, Path specFile, Path work) throws IOException {
+        if (champion == null) {
+            return null;
+        }
+        Path target = work.resolve("models").resolve(champion.pipeline() + "-" + champion.checkpointId()
+                + ".stmodel");
+        ModelArtifact.export(Path.of(champion.path()), champion.sha256(), Files.readAllBytes(specFile), target);
+        out.println("champion exported to " + target + " (./streamtrain predict --model " + target
+                + " --data FILE)");
+        return target;
     }
 
     private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, PipelineSpec pipeline,

@@ -66,6 +66,34 @@ class DemoEndToEndTest {
         assertThat(last.path("perClass")).hasSize(3);
         assertThat(last.path("metrics").path("log_loss").asDouble()).isPositive();
 
+        // The exported champion predicts without Kafka: every clean row, and the bad ones say why.
+        Path artifact = Path.of(result.path("champion").path("artifact").asText());
+        assertThat(artifact).isRegularFile();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        int predictExit;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            predictExit = StreamTrainCli.run("predict", "--model", artifact.toString(), "--data",
+                    IRIS.resolve("iris-dirty.csv").toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(predictExit).as("some rows are invalid").isEqualTo(1);
+        List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        List<String> labels = Files.readAllLines(IRIS.resolve("iris-dirty.csv")).subList(1, 151).stream()
+                .map(line -> line.substring(line.lastIndexOf(',') + 1)).toList();
+        assertThat(lines).hasSize(156);
+        int right = 0;
+        for (int i = 0; i < 150; i++) {
+            JsonNode prediction = EventCodec.mapper().readTree(lines.get(i));
+            right += prediction.path("prediction").asText().equals(labels.get(i)) ? 1 : 0;
+            assertThat(prediction.path("probabilities").size()).isEqualTo(3);
+        }
+        assertThat(right).isGreaterThanOrEqualTo(135);
+        assertThat(lines.stream().filter(line -> line.contains("\"error\"")).count()).isEqualTo(4);
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"field\":\"sepal_length\""));
+
         // Everything the demo started is stopped, and the pid files are gone with the processes.
         assertThat(work.resolve("run/pids")).isEmptyDirectory();
     }

@@ -12,9 +12,26 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
+    /** The checkpoint event of the model promoted last, or null. */
+    public static CheckpointEvent championCheckpoint(PipelineMonitor monitor) {
+        String id = null;
+        for (EvaluationEvent e : monitor.evaluations()) {
+            if (e.verdict() == Verdict.PROMOTED) {
+                id = e.checkpointId();
+            }
+        }
+        CheckpointEvent found = null;
+        for (CheckpointEvent c : monitor.checkpoints()) {
+            if (c.checkpointId().equals(id)) {
+                found = c;
+            }
+        }
+        return found;
+    }
+
     public static RunReport build(String pipeline, String spec, String data, String kafka, String workdir,
                                   long published, PipelineMonitor monitor, Map<String, Integer> restarts,
-                                  RunReport.Timings timings, double wallSeconds) {
+                                  RunReport.Timings timings, double wallSeconds, String championArtifact) {
         List<CheckpointEvent> checkpoints = monitor.checkpoints();
         long trainedSamples = checkpoints.stream().mapToLong(CheckpointEvent::samplesSeen).max().orElse(0);
         EvaluationEvent promoted = null;
@@ -28,7 +45,7 @@ public final class ReportBuilder {
         RunReport.Champion champion = promoted == null ? null : new RunReport.Champion(promoted.checkpointId(),
                 promoted.epoch(), promoted.step(), byId.containsKey(promoted.checkpointId())
                         ? byId.get(promoted.checkpointId()).sha256() : null,
-                promoted.metrics(), promoted.classes(), promoted.confusionMatrix());
+                promoted.metrics(), promoted.classes(), promoted.confusionMatrix(), championArtifact);
         CheckpointEvent last = checkpoints.stream().filter(CheckpointEvent::finalCheckpoint).reduce((a, b) -> b)
                 .orElse(null);
         RunReport.FinalCheckpoint finalCheckpoint = last == null ? null : new RunReport.FinalCheckpoint(

@@ -39,11 +39,11 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
     }
 
     /**
-     * The model promoted last: its checkpoint, the SHA-256 of its parameters, and its metrics (on the validation
-     * set when it was promoted).
+     * The model promoted last: its checkpoint, the SHA-256 of its parameters, its metrics (on the validation set
+     * when it was promoted), and the path of its exported artifact (for {@code streamtrain predict}).
      */
     public record Champion(String checkpoint, int epoch, long step, String parametersSha256, Map<String, Double> metrics,
-                           List<String> classes, long[][] confusionMatrix) {
+                           List<String> classes, long[][] confusionMatrix, String artifact) {
     }
 
     /**

@@ -54,12 +54,33 @@ public final class RecordValidator {
             }
             label = number;
         }
+        Features features = features(node);
+        if (features.rejection() != null) {
+            return new ValidationResult.Rejected(features.rejection());
+        }
+        return new ValidationResult.Accepted(new CanonicalRecord(SchemaVersion.CURRENT, spec.pipeline(), id, label,
+                features.values(), source));
+    }
+
+    /** A record's features in canonical form, or why they cannot be used. */
+    public record Features(Map<String, Object> values, Rejection rejection) {
+    }
+
+    /**
+     * Validates and types the features of a JSON object, ignoring the label and id fields: the spec's declared
+     * features, or every other field with its type inferred. Used for training records and for prediction input.
+     */
+    public Features features(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return new Features(null, new Rejection(ReasonCode.NOT_AN_OBJECT, null, "expected a JSON object"));
+        }
+        String labelField = spec.data().label();
         Map<String, Object> features = new LinkedHashMap<>();
         if (!spec.data().features().isEmpty()) {
             for (Map.Entry<String, FeatureType> feature : spec.data().features().entrySet()) {
                 Object value = declared(feature.getKey(), feature.getValue(), node.get(feature.getKey()));
                 if (value instanceof Rejection problem) {
-                    return new ValidationResult.Rejected(problem);
+                    return new Features(null, problem);
                 }
                 features.put(feature.getKey(), value);
             }
@@ -71,13 +92,12 @@ public final class RecordValidator {
                 }
                 Object value = inferred(field.getKey(), field.getValue());
                 if (value instanceof Rejection problem) {
-                    return new ValidationResult.Rejected(problem);
+                    return new Features(null, problem);
                 }
                 features.put(field.getKey(), value);
             }
         }
-        return new ValidationResult.Accepted(new CanonicalRecord(SchemaVersion.CURRENT, spec.pipeline(), id, label,
-                features, source));
+        return new Features(features, null);
     }
 
     /** Integral numbers become "3", not "3.0", so that 3 and "3" name the same class. */
