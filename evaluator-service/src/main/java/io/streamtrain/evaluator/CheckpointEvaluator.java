@@ -40,6 +40,7 @@ public class CheckpointEvaluator {
     private static final Logger LOG = Logger.getLogger(CheckpointEvaluator.class);
 
     private final PipelineSpec spec;
+    private final ServingModel serving;
     private final ValidationSet validation;
     private final EvaluationPublisher publisher;
     private final KafkaSettings kafka;
@@ -47,10 +48,12 @@ public class CheckpointEvaluator {
     private final Duration finalWait;
     private Champion champion;
 
-    public CheckpointEvaluator(PipelineSpec spec, ValidationSet validation, EvaluationPublisher publisher,
+    public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
+                               EvaluationPublisher publisher,
                                KafkaSettings kafka, @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
         this.spec = spec;
+        this.serving = serving;
         this.validation = validation;
         this.publisher = publisher;
         this.kafka = kafka;
@@ -133,6 +136,7 @@ public class CheckpointEvaluator {
                 checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
                 metrics, network.manifest().stats(), System.currentTimeMillis(), promotedBy, reason);
         publisher.champion(model);
+        serving.switchTo(model);
         if (champion != null) {
             champion.network().close();
         }

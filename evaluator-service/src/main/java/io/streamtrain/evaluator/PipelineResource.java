@@ -32,9 +32,11 @@ public class PipelineResource {
     private final EvaluationHistory history;
     private final CheckpointLookup checkpoints;
     private final CheckpointEvaluator evaluator;
+    private final ServingModel serving;
 
     public PipelineResource(PipelineSpec spec, EvaluationHistory history, CheckpointLookup checkpoints,
-                            CheckpointEvaluator evaluator) {
+                            CheckpointEvaluator evaluator, ServingModel serving) {
+        this.serving = serving;
         this.spec = spec;
         this.history = history;
         this.checkpoints = checkpoints;
@@ -79,8 +81,48 @@ public class PipelineResource {
         }
     }
 
+    @POST
+    @Path("/predict")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Predict with the champion", description = "Raw feature JSON, one object or a list, as "
+            + "sent to the ingest topic (a label is ignored). Each record is validated and normalized as in "
+            + "training; the answer gives per record the class and every class's probability, or the value in "
+            + "the target's original units, and which checkpoint answered.")
+    @APIResponse(responseCode = "200", description = "{checkpointId, predictions: [{prediction, probabilities}]}")
+    @APIResponse(responseCode = "400", description = "A record is invalid: the error names the record and the field")
+    @APIResponse(responseCode = "404", description = "Not this deployment's pipeline")
+    @APIResponse(responseCode = "503", description = "No champion yet")
+    public Response predict(@PathParam("name") String name, com.fasterxml.jackson.databind.JsonNode body) {
+        if (!spec.pipeline().equals(name)) {
+            return notHere(name);
+        }
+        if (body == null || !body.isObject() && !body.isArray()) {
+            return problem(Response.Status.BAD_REQUEST, "send a JSON object or a list of them", null);
+        }
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
+        if (body.isArray()) {
+            body.forEach(records::add);
+        } else {
+            records.add(body);
+        }
+        try {
+            return serving.predict(records).map(answer -> Response.ok(answer).build())
+                    .orElseGet(() -> problem(Response.Status.SERVICE_UNAVAILABLE, "no champion of '" + name
+                            + "' yet", null));
+        } catch (io.streamtrain.model.Predictor.InvalidInput e) {
+            Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("error", e.getMessage());
+            error.put("field", e.field());
+            error.put("record", e.index());
+            return Response.status(Response.Status.BAD_REQUEST).entity(error).build();
+        }
+    }
+
     private static Response problem(Response.Status status, String message, String field) {
-        return Response.status(status).entity(Map.of("error", message, "field", field)).build();
+        Map<String, Object> entity = new java.util.LinkedHashMap<>();
+        entity.put("error", message);
+        entity.put("field", field);
+        return Response.status(status).entity(entity).build();
     }
 
     @GET

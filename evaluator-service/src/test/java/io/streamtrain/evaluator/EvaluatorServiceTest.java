@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.streamtrain.contracts.CheckpointEvent;
@@ -20,6 +21,8 @@ import io.streamtrain.contracts.Topics;
 import io.streamtrain.contracts.Verdict;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
+import io.streamtrain.model.ModelArtifact;
+import io.streamtrain.model.Predictor;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
@@ -138,6 +141,13 @@ class EvaluatorServiceTest {
         given().when().get("/pipelines/other/champion").then().statusCode(404)
                 .body("error", containsString("this deployment runs 'evaluator-test'"));
 
+        // Predictions from the champion equal those of its exported artifact, bit for bit.
+        String records = "[{\"x1\": 0.5, \"x2\": 0.2}, {\"x1\": -1.5, \"x2\": 0.4, \"y\": \"a\"}]";
+        assertPredictionsMatchArtifact(records, "e005-s00000150", trained);
+        given().contentType("application/json").body("{\"x1\": \"high\", \"x2\": 0.2}")
+                .when().post("/pipelines/evaluator-test/predict").then().statusCode(400)
+                .body("field", equalTo("x1")).body("record", equalTo(0));
+
         // A manual override: refused without a reason, for an unknown or tampered checkpoint; then a rollback.
         given().contentType("application/json").body("{\"checkpointId\": \"e001-s00000000\"}")
                 .when().post("/pipelines/evaluator-test/champion").then().statusCode(400)
@@ -163,6 +173,31 @@ class EvaluatorServiceTest {
         });
         assertThat(after).extracting(ModelEvent::promotedBy).containsExactly("gate", "override");
         assertThat(evaluations()).hasSize(4);
+        // The overriding champion answers from now on, without a restart.
+        assertPredictionsMatchArtifact(records, "e001-s00000000", untrained);
+    }
+
+    private static void assertPredictionsMatchArtifact(String records, String checkpointId,
+                                                       CheckpointWriter.Written checkpoint) throws Exception {
+        JsonNode answer = EventCodec.mapper().readTree(given().contentType("application/json").body(records)
+                .when().post("/pipelines/evaluator-test/predict").then().statusCode(200)
+                .body("checkpointId", equalTo(checkpointId)).extract().asString());
+        Path file = Files.createTempDirectory("artifact").resolve("model.stmodel");
+        ModelArtifact.export(checkpoint.dir(), checkpoint.sha256(),
+                Files.readAllBytes(Path.of("src/test/resources/pipeline.yaml")), file);
+        try (ModelArtifact artifact = ModelArtifact.open(file, 1)) {
+            List<JsonNode> input = new ArrayList<>();
+            EventCodec.mapper().readTree(records).forEach(input::add);
+            List<Predictor.Prediction> expected = artifact.predictor().predict(input);
+            for (int i = 0; i < expected.size(); i++) {
+                JsonNode actual = answer.path("predictions").get(i);
+                assertThat(actual.path("prediction").asText()).isEqualTo(expected.get(i).prediction());
+                for (var probability : expected.get(i).probabilities().entrySet()) {
+                    assertThat(actual.path("probabilities").path(probability.getKey()).doubleValue())
+                            .isEqualTo(probability.getValue());
+                }
+            }
+        }
     }
 
     private static CheckpointManifest manifest(String id, long step) {
