@@ -32,13 +32,13 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.KafkaTestResource;
+import io.streamtrain.testing.SumSignBatches;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -73,7 +73,7 @@ class EvaluatorServiceTest {
             untrained = writer.write(session, manifest("e001-s00000000", 0));
             long step = 0;
             for (int epoch = 0; epoch < 5; epoch++) {
-                for (Batch batch : batches(30, 11, "train")) {
+                for (Batch batch : SumSignBatches.batches(PIPELINE, "train", 30, 32, 11)) {
                     session.step(batch, ++step);
                 }
             }
@@ -91,7 +91,7 @@ class EvaluatorServiceTest {
 
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new KafkaSettings(bootstrap)
                 .producer("evaluator-test"))) {
-            for (Batch batch : batches(10, 12, "validation")) {
+            for (Batch batch : SumSignBatches.batches(PIPELINE, "validation", 10, 32, 12)) {
                 producer.send(Messages.data(Topics.BATCHES_VALIDATION, PIPELINE, batch.batchId(),
                         BatchCodec.encode(batch)));
             }
@@ -220,22 +220,5 @@ class EvaluatorServiceTest {
             }
         });
         return events;
-    }
-
-    /** Class b when x1 + x2 > 0. */
-    private static List<Batch> batches(int count, long seed, String prefix) {
-        Random random = new Random(seed);
-        List<Batch> batches = new ArrayList<>();
-        for (int b = 0; b < count; b++) {
-            float[] x = new float[64];
-            int[] y = new int[32];
-            for (int r = 0; r < 32; r++) {
-                x[2 * r] = (float) random.nextGaussian();
-                x[2 * r + 1] = (float) random.nextGaussian();
-                y[r] = x[2 * r] + x[2 * r + 1] > 0 ? 1 : 0;
-            }
-            batches.add(new Batch(PIPELINE, String.format("%s-%06d", prefix, b + 1), 1, 32, 2, x, y, null));
-        }
-        return batches;
     }
 }

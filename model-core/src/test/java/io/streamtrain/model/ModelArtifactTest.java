@@ -33,10 +33,7 @@ class ModelArtifactTest {
             train: {learningRate: 0.01, seed: 3}
             """;
     private static final PipelineSpec SPEC = SpecLoader.parse(SPEC_TEXT);
-    private static final NormalizationStats STATS = new NormalizationStats(1, "xor", 1, 0,
-            List.of(new NormalizationStats.NumericFeature("a", 1, 0, 1),
-                    new NormalizationStats.NumericFeature("b", 1, 0, 1)),
-            List.of(), new NormalizationStats.LabelInfo("classification", List.of("same", "different"), 0, 0));
+    private static final NormalizationStats STATS = TrainingAndCheckpointTest.STATS;
 
     @TempDir
     Path dir;

@@ -26,7 +26,7 @@ class TrainingAndCheckpointTest {
             model: {hidden: [16, 16]}
             train: {optimizer: adam, learningRate: 0.01, seed: 3}
             """);
-    private static final NormalizationStats STATS = new NormalizationStats(1, "xor", 1, 0,
+    static final NormalizationStats STATS = new NormalizationStats(1, "xor", 1, 0,
             List.of(new NormalizationStats.NumericFeature("a", 1, 0, 1),
                     new NormalizationStats.NumericFeature("b", 1, 0, 1)),
             List.of(), new NormalizationStats.LabelInfo("classification", List.of("same", "different"), 0, 0));

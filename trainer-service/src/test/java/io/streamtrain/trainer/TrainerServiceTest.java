@@ -21,13 +21,13 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.KafkaTestResource;
+import io.streamtrain.testing.SumSignBatches;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class TrainerServiceTest {
         KafkaSettings kafka = new KafkaSettings(bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("trainer-test"))) {
             producer.send(Messages.data(Topics.STATS, PIPELINE, PIPELINE, EventCodec.toBytes(stats())));
-            List<Batch> batches = batches(20);
+            List<Batch> batches = SumSignBatches.batches(PIPELINE, "train", 20, 16, 4);
             send(producer, batches.subList(0, 10));
             await().atMost(Duration.ofSeconds(60)).until(() -> checkpointIds().contains("e001-s00000010"));
             // The evaluator's verdicts: the first checkpoint rejected, the second promoted (the champion).
@@ -138,23 +138,6 @@ class TrainerServiceTest {
                         new NormalizationStats.NumericFeature("x2", 100, 0, 1)),
                 List.of(), new NormalizationStats.LabelInfo("classification", List.of("a", "b"), 0, 0,
                         List.of(50L, 50L)));
-    }
-
-    /** Class b when x1 + x2 > 0. */
-    private static List<Batch> batches(int count) {
-        Random random = new Random(4);
-        List<Batch> batches = new ArrayList<>();
-        for (int b = 0; b < count; b++) {
-            float[] x = new float[32];
-            int[] y = new int[16];
-            for (int r = 0; r < 16; r++) {
-                x[2 * r] = (float) random.nextGaussian();
-                x[2 * r + 1] = (float) random.nextGaussian();
-                y[r] = x[2 * r] + x[2 * r + 1] > 0 ? 1 : 0;
-            }
-            batches.add(new Batch(PIPELINE, String.format("train-%06d", b + 1), 1, 16, 2, x, y, null));
-        }
-        return batches;
     }
 
     private static Batch poisoned() {
