@@ -13,7 +13,6 @@ import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.Batch;
-import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
