@@ -52,7 +52,7 @@ import org.apache.kafka.common.TopicPartition;
  * clients for a few seconds (throughput).
  *
  * <p>Run: {@code bench/evaluator.sh [CHECKPOINTS (default 8)] [REQUESTS (default 3000)]}; the evaluator's JVM
- * options come from {@code -Dbench.evaluator.jvm} (default {@code -Xmx512m -XX:+UseSerialGC}).
+ * options come from {@code -Dbench.evaluator.jvm}, comma-separated (default {@code -Xmx512m,-XX:+UseSerialGC}).
  */
 public final class EvaluatorLatency {
 
@@ -84,7 +84,7 @@ public final class EvaluatorLatency {
                 Path specFile = Files.writeString(work.resolve("pipeline.yaml"), specText);
                 try (LocalServices evaluator = LocalServices.start(home, List.of("evaluator-service"), specFile,
                         broker.bootstrapServers(), work, Duration.ofSeconds(180),
-                        List.of(System.getProperty("bench.evaluator.jvm", "-Xmx512m -XX:+UseSerialGC").split(" ")));
+                        List.of(System.getProperty("bench.evaluator.jvm", "-Xmx512m,-XX:+UseSerialGC").split(",")));
                      KafkaConsumer<String, byte[]> verdicts = new KafkaConsumer<>(kafka.consumer("bench-verdicts",
                              null))) {
                     TopicPartition partition = new TopicPartition(Topics.EVALUATIONS, 0);
