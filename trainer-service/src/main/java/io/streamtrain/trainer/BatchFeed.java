@@ -138,13 +138,12 @@ final class BatchFeed implements AutoCloseable {
     }
 
     private void offer(Item item) throws InterruptedException {
-        int kilobytes = Math.min(item.kilobytes(), capacityKilobytes);
-        while (!room.tryAcquire(kilobytes, 100, TimeUnit.MILLISECONDS)) {
+        while (!room.tryAcquire(item.kilobytes(), 100, TimeUnit.MILLISECONDS)) {
             if (!running) {
                 return;
             }
         }
-        queue.add(new Item(item.kind(), item.partition(), item.offset(), item.batch(), item.problem(), kilobytes));
+        queue.add(item);
         if (item.kind() == Kind.BATCH) {
             trained = true;
         } else if (item.kind() == Kind.END_OF_DATA) {
@@ -172,7 +171,8 @@ final class BatchFeed implements AutoCloseable {
     }
 
     private Item item(ConsumerRecord<String, byte[]> record) {
-        int kilobytes = 1 + (record.value() == null ? 0 : record.value().length / 1024);
+        // What the item holds against the queue's capacity; a batch larger than all of it still gets through.
+        int kilobytes = Math.min(capacityKilobytes, 1 + (record.value() == null ? 0 : record.value().length / 1024));
         if (!Messages.belongsTo(record, pipeline)) {
             return new Item(Kind.OTHER_PIPELINE, record.partition(), record.offset(), null, null, 1);
         }

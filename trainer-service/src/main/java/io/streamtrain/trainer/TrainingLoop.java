@@ -302,6 +302,7 @@ public class TrainingLoop {
             run.session = new TrainingSession(spec, run.stats, threads);
             LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(), run.stats.inputSize(),
                     spec.model().hidden(), run.stats.outputSize());
+            state.set(TrainerState.Phase.TRAINING, "training");
         }
         long start = System.nanoTime();
         StepResult result = run.session.step(batch, run.progress.step() + 1);
@@ -309,7 +310,6 @@ public class TrainingLoop {
         if (!result.applied()) {
             return nonFinite(run, batch, result);
         }
-        state.set(TrainerState.Phase.TRAINING, "training");
         run.progress.recordStep(batch.rows(), result.loss(), took);
         metrics.step(batch.rows());
         progressReporter.step(run.progress, batch.rows(), result.loss(), took, this::lag);
@@ -339,8 +339,12 @@ public class TrainingLoop {
 
     /** A periodic (non-final) checkpoint of where training stands now. */
     private void checkpoint(Run run) throws Exception {
-        checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), false,
-                resumePoint(run, false), null);
+        checkpoint(run, run.progress.epoch());
+    }
+
+    /** A non-final checkpoint labelled with {@code epoch}; the time and step checkpoints are counted from. */
+    private void checkpoint(Run run, int epoch) throws Exception {
+        checkpoints.publish(run.session, run.stats, run.progress, epoch, false, resumePoint(run, false), null);
         run.lastCheckpointNanos = System.nanoTime();
         run.lastCheckpointStep = run.progress.step();
     }
@@ -381,9 +385,7 @@ public class TrainingLoop {
         run.nextOffsets.clear();
         if (!alreadySaved) {
             // Saved as the epoch that ended, resuming at the start of the next one.
-            checkpoints.publish(run.session, run.stats, run.progress, ended, false, resumePoint(run, false), null);
-            run.lastCheckpointNanos = System.nanoTime();
-            run.lastCheckpointStep = run.progress.step();
+            checkpoint(run, ended);
         }
         return false;
     }
