@@ -25,9 +25,9 @@ public record GateDecision(Verdict verdict, String reason, GateReport report) {
         List<GateReport.ThresholdCheck> checks = thresholds(gate.thresholds(), challenger.metrics());
         Double championValue = champion == null ? null : champion.metrics().get(metric.key());
         Double delta = value == null || championValue == null ? null : metric.improvement(value, championValue);
+        GateReport figures = new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, null);
         if (value == null || value.isNaN()) {
-            return new GateDecision(Verdict.REJECTED, metric.key() + " is not a number",
-                    new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, null));
+            return new GateDecision(Verdict.REJECTED, metric.key() + " is not a number", figures);
         }
         List<String> failed = new ArrayList<>();
         for (GateReport.ThresholdCheck check : checks) {
@@ -39,15 +39,13 @@ public record GateDecision(Verdict verdict, String reason, GateReport report) {
             }
         }
         if (!failed.isEmpty()) {
-            return new GateDecision(Verdict.REJECTED, "fails its thresholds: " + String.join("; ", failed),
-                    new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, null));
+            return new GateDecision(Verdict.REJECTED, "fails its thresholds: " + String.join("; ", failed), figures);
         }
         String passed = checks.isEmpty() ? "" : " and passes its " + checks.size() + " threshold"
                 + (checks.size() == 1 ? "" : "s");
         if (champion == null) {
             return new GateDecision(Verdict.PROMOTED, String.format(Locale.ROOT, "first model: %s = %s%s",
-                    metric.key(), format(value), passed),
-                    new GateReport(metric.key(), value, null, null, gate.minDelta(), checks, null));
+                    metric.key(), format(value), passed), figures);
         }
         String comparison = String.format(Locale.ROOT, "%s = %s vs champion %s (%s is better), improvement %s",
                 metric.key(), format(value), format(championValue), metric.higherIsBetter() ? "higher" : "lower",
@@ -55,24 +53,23 @@ public record GateDecision(Verdict verdict, String reason, GateReport report) {
         if (!(delta > 0) || delta < gate.minDelta()) {
             String required = gate.minDelta() > 0 ? "at least " + format(gate.minDelta()) : "above 0";
             return new GateDecision(Verdict.REJECTED, "does not improve on the champion enough: " + comparison
-                    + ", required " + required,
-                    new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, null));
+                    + ", required " + required, figures);
         }
-        GateReport.Interval interval = null;
-        if (gate.confidence() != null) {
-            interval = PairedBootstrap.interval(challenger.predictions(), champion.predictions(), metric,
-                    gate.bootstrapSamples(), gate.confidence(), seed);
-            String range = String.format(Locale.ROOT, "%.0f%% interval of the improvement [%s, %s] over %d resamples",
-                    interval.level() * 100, format(interval.low()), format(interval.high()), interval.samples());
-            if (!(interval.low() > 0)) {
-                return new GateDecision(Verdict.REJECTED, "improvement not significant: " + comparison + ", " + range
-                        + " includes zero",
-                        new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, interval));
-            }
-            comparison += ", " + range;
+        if (gate.confidence() == null) {
+            return new GateDecision(Verdict.PROMOTED, "improves on the champion: " + comparison + passed, figures);
         }
-        return new GateDecision(Verdict.PROMOTED, "improves on the champion: " + comparison + passed,
-                new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks, interval));
+        GateReport.Interval interval = PairedBootstrap.interval(challenger.predictions(), champion.predictions(),
+                metric, gate.bootstrapSamples(), gate.confidence(), seed);
+        GateReport withInterval = new GateReport(metric.key(), value, championValue, delta, gate.minDelta(), checks,
+                interval);
+        String range = String.format(Locale.ROOT, "%.0f%% interval of the improvement [%s, %s] over %d resamples",
+                interval.level() * 100, format(interval.low()), format(interval.high()), interval.samples());
+        if (!(interval.low() > 0)) {
+            return new GateDecision(Verdict.REJECTED, "improvement not significant: " + comparison + ", " + range
+                    + " includes zero", withInterval);
+        }
+        return new GateDecision(Verdict.PROMOTED, "improves on the champion: " + comparison + ", " + range + passed,
+                withInterval);
     }
 
     private static List<GateReport.ThresholdCheck> thresholds(Map<Metric, Double> thresholds,
