@@ -7,7 +7,6 @@ import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.SchemaVersion;
-import io.streamtrain.contracts.Topics;
 import io.streamtrain.contracts.Verdict;
 import io.streamtrain.model.Engines;
 import io.streamtrain.model.EvaluationResult;
@@ -17,8 +16,6 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.features.FeatureEncoder;
 import io.streamtrain.pipeline.spec.Metric;
 import io.streamtrain.pipeline.spec.PipelineSpec;
-import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
@@ -44,20 +41,20 @@ public class CheckpointEvaluator {
     private final ServingModel serving;
     private final ValidationSet validation;
     private final EvaluationPublisher publisher;
-    private final KafkaSettings kafka;
+    private final EvaluationHistory history;
     private final int threads;
     private final Duration finalWait;
     private Champion champion;
 
     public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
-                               EvaluationPublisher publisher,
-                               KafkaSettings kafka, @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
+                               EvaluationPublisher publisher, EvaluationHistory history,
+                               @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
         this.spec = spec;
         this.serving = serving;
         this.validation = validation;
         this.publisher = publisher;
-        this.kafka = kafka;
+        this.history = history;
         this.threads = threads;
         this.finalWait = finalWait;
     }
@@ -69,22 +66,16 @@ public class CheckpointEvaluator {
      */
     void onStart(@Observes StartupEvent event) {
         Engines.pytorch(threads);
-        ModelEvent[] latest = new ModelEvent[1];
-        new TopicReader(kafka).readAll(Topics.MODELS, record -> {
-            if (spec.pipeline().equals(record.key()) && record.value() != null) {
-                latest[0] = EventCodec.fromBytes(record.value(), ModelEvent.class);
-            }
-        });
-        if (latest[0] != null) {
+        history.champion().ifPresent(latest -> {
             try {
-                champion = new Champion(latest[0], InferenceModel.load(spec, Path.of(latest[0].path()),
-                        latest[0].sha256(), threads));
-                LOG.infof("restored champion %s of '%s'", latest[0].checkpointId(), spec.pipeline());
+                champion = new Champion(latest, InferenceModel.load(spec, Path.of(latest.path()), latest.sha256(),
+                        threads));
+                LOG.infof("restored champion %s of '%s'", latest.checkpointId(), spec.pipeline());
             } catch (Exception e) {
                 LOG.warnf("cannot load the registered champion %s (%s); the next checkpoint that passes becomes "
-                        + "champion", latest[0].checkpointId(), e.getMessage());
+                        + "champion", latest.checkpointId(), e.getMessage());
             }
-        }
+        });
     }
 
     @Incoming("checkpoints")

@@ -1,12 +1,10 @@
 package io.streamtrain.evaluator;
 
 import io.streamtrain.contracts.EvaluationEvent;
-import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -61,16 +59,9 @@ public class EvaluationHistory {
             return;
         }
         TopicReader reader = new TopicReader(kafka);
-        reader.readAll(Topics.EVALUATIONS, record -> {
-            if (spec.pipeline().equals(Messages.pipelineOf(record)) && record.value() != null) {
-                evaluations.add(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
-            }
-        });
-        reader.readAll(Topics.MODELS, record -> {
-            if (spec.pipeline().equals(record.key()) && record.value() != null) {
-                champion = EventCodec.fromBytes(record.value(), ModelEvent.class);
-            }
-        });
+        evaluations.addAll(reader.events(Topics.EVALUATIONS, spec.pipeline(), EvaluationEvent.class));
+        List<ModelEvent> champions = reader.events(Topics.MODELS, spec.pipeline(), ModelEvent.class);
+        champion = champions.isEmpty() ? null : champions.get(champions.size() - 1);
         loaded = true;
     }
 }

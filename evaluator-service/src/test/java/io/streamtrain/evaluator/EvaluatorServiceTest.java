@@ -122,13 +122,7 @@ class EvaluatorServiceTest {
         assertThat(refused.verdict()).isEqualTo(Verdict.ERROR);
         assertThat(refused.reason()).contains("SHA-256");
 
-        List<ModelEvent> models = new ArrayList<>();
-        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.MODELS, record -> {
-            if (PIPELINE.equals(record.key())) {
-                models.add(EventCodec.fromBytes(record.value(), ModelEvent.class));
-            }
-        });
-        assertThat(models).extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
+        assertThat(models()).extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
 
         // The same history and champion over HTTP.
         given().when().get("/pipelines/evaluator-test/evaluations").then().statusCode(200)
@@ -165,13 +159,7 @@ class EvaluatorServiceTest {
         given().when().get("/pipelines/evaluator-test/champion").then().statusCode(200)
                 .body("checkpointId", equalTo("e001-s00000000")).body("promotedBy", equalTo("override"))
                 .body("reason", equalTo("roll back to compare"));
-        List<ModelEvent> after = new ArrayList<>();
-        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.MODELS, record -> {
-            if (PIPELINE.equals(record.key())) {
-                after.add(EventCodec.fromBytes(record.value(), ModelEvent.class));
-            }
-        });
-        assertThat(after).extracting(ModelEvent::promotedBy).containsExactly("gate", "override");
+        assertThat(models()).extracting(ModelEvent::promotedBy).containsExactly("gate", "override");
         assertThat(evaluations()).hasSize(4);
         // The overriding champion answers from now on, without a restart.
         assertPredictionsMatchArtifact(records, "e001-s00000000", untrained);
@@ -213,12 +201,11 @@ class EvaluatorServiceTest {
     }
 
     private List<EvaluationEvent> evaluations() {
-        List<EvaluationEvent> events = new ArrayList<>();
-        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.EVALUATIONS, record -> {
-            if (PIPELINE.equals(Messages.pipelineOf(record))) {
-                events.add(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
-            }
-        });
-        return events;
+        return new TopicReader(new KafkaSettings(bootstrap)).events(Topics.EVALUATIONS, PIPELINE,
+                EvaluationEvent.class);
+    }
+
+    private List<ModelEvent> models() {
+        return new TopicReader(new KafkaSettings(bootstrap)).events(Topics.MODELS, PIPELINE, ModelEvent.class);
     }
 }

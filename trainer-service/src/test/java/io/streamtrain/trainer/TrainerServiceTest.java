@@ -112,13 +112,8 @@ class TrainerServiceTest {
     }
 
     private List<CheckpointEvent> checkpoints() {
-        List<CheckpointEvent> events = new ArrayList<>();
-        new TopicReader(new KafkaSettings(bootstrap)).readAll(Topics.CHECKPOINTS, record -> {
-            if (PIPELINE.equals(Messages.pipelineOf(record))) {
-                events.add(EventCodec.fromBytes(record.value(), CheckpointEvent.class));
-            }
-        });
-        return events;
+        return new TopicReader(new KafkaSettings(bootstrap)).events(Topics.CHECKPOINTS, PIPELINE,
+                CheckpointEvent.class);
     }
 
     /** The value of a Prometheus sample of this pipeline. */

@@ -1,6 +1,8 @@
 package io.streamtrain.support.kafka;
 
+import io.streamtrain.contracts.EventCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -10,7 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads a whole topic once, from the beginning to its end as of the call, without a consumer group. Used to
- * restore state from compacted topics (statistics, champions). Out: every message, in partition order.
+ * restore state from compacted topics (statistics, champions) and histories. Out: every message, in partition
+ * order, or one pipeline's events decoded.
  */
 public final class TopicReader {
 
@@ -18,6 +21,17 @@ public final class TopicReader {
 
     public TopicReader(KafkaSettings settings) {
         this.settings = settings;
+    }
+
+    /** The events of one pipeline (by the pipeline header) on a topic, decoded, in order; tombstones skipped. */
+    public <T> List<T> events(String topic, String pipeline, Class<T> type) {
+        List<T> events = new ArrayList<>();
+        readAll(topic, record -> {
+            if (record.value() != null && pipeline.equals(Messages.pipelineOf(record))) {
+                events.add(EventCodec.fromBytes(record.value(), type));
+            }
+        });
+        return events;
     }
 
     public void readAll(String topic, Consumer<ConsumerRecord<String, byte[]>> handler) {
