@@ -114,10 +114,10 @@ public final class EvaluatorLatency {
                             parameters, rows);
                     System.out.printf(Locale.ROOT, "  checkpoint event to evaluation event: median %.0f ms, max %.0f"
                             + " ms over %d checkpoints (the first has no champion to re-score)%n",
-                            TrainerThroughput.median(millis), sortedMillis[sortedMillis.length - 1], millis.length);
+                            BenchSupport.median(millis), sortedMillis[sortedMillis.length - 1], millis.length);
                     System.out.printf(Locale.ROOT, "  predict, one record per request, sequential: p50 %.2f ms, p99"
-                            + " %.2f ms, max %.2f ms over %d requests%n", percentile(latencies, 0.50),
-                            percentile(latencies, 0.99), latencies[latencies.length - 1], latencies.length);
+                            + " %.2f ms, max %.2f ms over %d requests%n", BenchSupport.percentile(latencies, 0.50),
+                            BenchSupport.percentile(latencies, 0.99), latencies[latencies.length - 1], latencies.length);
                     System.out.printf(Locale.ROOT, "  predict, one record per request, 4 concurrent clients: %.0f"
                             + " requests/s%n", throughput);
                     System.out.printf(Locale.ROOT, "  targets: checkpoint to verdict under 1 s; predict p99 under 5"
@@ -125,7 +125,7 @@ public final class EvaluatorLatency {
                 }
             }
         } finally {
-            TrainerFixture.deleteTree(work);
+            BenchSupport.deleteTree(work);
         }
     }
 
@@ -237,9 +237,5 @@ public final class EvaluatorLatency {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("predict answered " + response.statusCode() + ": " + response.body());
         }
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
     }
 }

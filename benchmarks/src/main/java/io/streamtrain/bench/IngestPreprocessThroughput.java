@@ -3,7 +3,6 @@ package io.streamtrain.bench;
 import io.streamtrain.cli.Home;
 import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalServices;
-import io.streamtrain.cli.local.ManagedProcess;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
@@ -63,8 +62,8 @@ public final class IngestPreprocessThroughput {
                 produced[run] = KafkaBaseline.produce(bootstrap, "bench.raw" + run, records, recordSize, work);
                 consumed[run] = KafkaBaseline.consume(bootstrap, "bench.raw" + run, records, work);
             }
-            double rawProduce = median(produced);
-            double rawConsume = median(consumed);
+            double rawProduce = BenchSupport.median(produced);
+            double rawConsume = BenchSupport.median(consumed);
             long loadStart = System.nanoTime();
             load(new KafkaSettings(bootstrap), samples, records);
             double loadRate = records / ((System.nanoTime() - loadStart) / 1e9);
@@ -77,7 +76,7 @@ public final class IngestPreprocessThroughput {
                  LocalServices services = LocalServices.start(home, List.of("ingest-service"), spec, bootstrap, work,
                          Duration.ofSeconds(120), jvm)) {
                 ingest = rate(records, () -> endOffset(admin, Topics.RECORDS) - 1, services);
-                ingestRss = peakRss(services.processes().get(0));
+                ingestRss = BenchSupport.peakRss(services.processes().get(0).pid());
             }
             double preprocess;
             long preprocessRss;
@@ -85,7 +84,7 @@ public final class IngestPreprocessThroughput {
                  LocalServices services = LocalServices.start(home, List.of("preprocess-service"), spec, bootstrap,
                          work, Duration.ofSeconds(120), jvm)) {
                 preprocess = rate(records, () -> committed(admin, "streamtrain-preprocess-" + PIPELINE), services);
-                preprocessRss = peakRss(services.processes().get(0));
+                preprocessRss = BenchSupport.peakRss(services.processes().get(0).pid());
             }
             System.out.printf(Locale.ROOT, "%nStreamTrain throughput: %,d records of %d bytes (10 features), one "
                     + "broker and the services on this machine, service heap %s%n", records, recordSize, heap);
@@ -97,12 +96,6 @@ public final class IngestPreprocessThroughput {
             row("preprocess-service (vs raw produce)", preprocess, preprocess / rawProduce, preprocessRss);
             System.out.printf(Locale.ROOT, "  targets: each stage at least 0.5 of the raw rate; peak RSS at most 256 MB%n");
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static void row(String name, double rate, double ratio, long rssBytes) {
@@ -153,15 +146,6 @@ public final class IngestPreprocessThroughput {
             Thread.sleep(20);
         }
         throw new IllegalStateException("the stage did not get through the records within 10 minutes");
-    }
-
-    private static long peakRss(ManagedProcess process) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
     }
 
     private static Admin admin(String bootstrap) {

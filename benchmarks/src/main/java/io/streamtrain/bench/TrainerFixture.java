@@ -2,7 +2,6 @@ package io.streamtrain.bench;
 
 import io.streamtrain.cli.Home;
 import io.streamtrain.cli.local.LocalServices;
-import io.streamtrain.cli.local.ManagedProcess;
 import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EndOfData;
 import io.streamtrain.contracts.EventCodec;
@@ -71,18 +70,6 @@ final class TrainerFixture {
                             "retention.ms", Long.toString(minutes * 60_000L)), set),
                     new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
                             "segment.bytes", Integer.toString(64 * 1024 * 1024)), set)))).all().get();
-        }
-    }
-
-    /** Removes a benchmark's work directory. */
-    static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
@@ -164,23 +151,6 @@ final class TrainerFixture {
             }
         }
         return count == 0 ? Double.NaN : sum * 1000 / count;
-    }
-
-    static long peakRss(ManagedProcess process) throws Exception {
-        return statusField(process.pid(), "VmHWM:");
-    }
-
-    static long currentRss(ManagedProcess process) throws Exception {
-        return statusField(process.pid(), "VmRSS:");
-    }
-
-    static long statusField(long pid, String field) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(field)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
     }
 
     void close() {

@@ -66,7 +66,7 @@ public final class TrainerSoak {
                     if (System.nanoTime() >= nextSample) {
                         ProgressEvent last = events.progress.isEmpty() ? null
                                 : events.progress.get(events.progress.size() - 1);
-                        long rss = TrainerFixture.currentRss(process);
+                        long rss = BenchSupport.currentRss(process.pid());
                         samples.add(rss);
                         System.out.printf(Locale.ROOT, "  %8d %10.1f %12d %12.0f%n",
                                 (System.nanoTime() - start) / 1_000_000_000L, rss / 1048576.0,
@@ -77,7 +77,7 @@ public final class TrainerSoak {
             }
             fixture.close();
         } finally {
-            TrainerFixture.deleteTree(work);
+            BenchSupport.deleteTree(work);
         }
         if (samples.size() < 3) {
             System.out.println("  too short for a verdict: at least 3 samples are needed");

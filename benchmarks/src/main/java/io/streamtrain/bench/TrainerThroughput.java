@@ -57,7 +57,7 @@ public final class TrainerThroughput {
                     inMemory[run] = inMemoryRate(SpecLoader.parse(problem.spec(pipeline, size, 1, "")), stats,
                             batches);
                 }
-                double ceiling = median(inMemory);
+                double ceiling = BenchSupport.median(inMemory);
                 int epochs = (int) Math.max(2, Math.min(200, Math.ceil(ceiling * seconds / samplesPerEpoch)));
                 fixture.publishStats(stats);
                 fixture.publish(batches);
@@ -71,9 +71,9 @@ public final class TrainerThroughput {
                              problem.spec(pipeline, size, epochs, ""), "256m")) {
                     events.awaitFinal(trainer, Duration.ofMinutes(10), e -> { });
                     service = steadyRate(events.progress);
-                    stepsOnly = median(events.progress.stream().mapToDouble(ProgressEvent::samplesPerSecond)
+                    stepsOnly = BenchSupport.median(events.progress.stream().mapToDouble(ProgressEvent::samplesPerSecond)
                             .toArray());
-                    rss = TrainerFixture.peakRss(trainer.processes().get(0));
+                    rss = BenchSupport.peakRss(trainer.processes().get(0).pid());
                     checkpointMillis = TrainerFixture.meanCheckpointMillis(trainer);
                 }
                 lines.add(String.format(Locale.ROOT, "  %10d %14.0f %14.0f %8.2f %16.0f %14.0f %8d %14.1f", size,
@@ -82,7 +82,7 @@ public final class TrainerThroughput {
             }
             fixture.close();
         } finally {
-            TrainerFixture.deleteTree(work);
+            BenchSupport.deleteTree(work);
         }
         System.out.printf(Locale.ROOT, "%nTrainer throughput: 50 features, 7 classes, hidden [64, 32], Adam, one "
                 + "thread, %,d rows per epoch%n", rows);
@@ -93,7 +93,7 @@ public final class TrainerThroughput {
                 + "from Kafka (heap 256m); trainer steps/s: its rate counting only the time inside training steps "
                 + "(median of its progress events); target ratio at least 0.9%n");
         System.out.printf(Locale.ROOT, "  peak RSS of this JVM (in-memory runs and broker client): %.0f MB%n",
-                TrainerFixture.statusField(ProcessHandle.current().pid(), "VmHWM:") / 1048576.0);
+                BenchSupport.peakRss(ProcessHandle.current().pid()) / 1048576.0);
     }
 
     /**
@@ -128,11 +128,5 @@ public final class TrainerThroughput {
         ProgressEvent first = progress.get(0);
         ProgressEvent last = progress.get(progress.size() - 1);
         return (last.samplesSeen() - first.samplesSeen()) / ((last.createdAt() - first.createdAt()) / 1000.0);
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
