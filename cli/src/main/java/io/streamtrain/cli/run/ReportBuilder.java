@@ -12,17 +12,23 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
-    /** The checkpoint event of the model promoted last, or null. */
-    public static CheckpointEvent championCheckpoint(PipelineMonitor monitor) {
-        String id = null;
+    /** The evaluation that promoted the current champion, or null. */
+    private static EvaluationEvent lastPromotion(PipelineMonitor monitor) {
+        EvaluationEvent promoted = null;
         for (EvaluationEvent e : monitor.evaluations()) {
             if (e.verdict() == Verdict.PROMOTED) {
-                id = e.checkpointId();
+                promoted = e;
             }
         }
+        return promoted;
+    }
+
+    /** The checkpoint event of the model promoted last, or null. */
+    public static CheckpointEvent championCheckpoint(PipelineMonitor monitor) {
+        EvaluationEvent promoted = lastPromotion(monitor);
         CheckpointEvent found = null;
         for (CheckpointEvent c : monitor.checkpoints()) {
-            if (c.checkpointId().equals(id)) {
+            if (promoted != null && c.checkpointId().equals(promoted.checkpointId())) {
                 found = c;
             }
         }
@@ -34,17 +40,10 @@ public final class ReportBuilder {
                                   RunReport.Timings timings, double wallSeconds, String championArtifact) {
         List<CheckpointEvent> checkpoints = monitor.checkpoints();
         long trainedSamples = checkpoints.stream().mapToLong(CheckpointEvent::samplesSeen).max().orElse(0);
-        EvaluationEvent promoted = null;
-        for (EvaluationEvent e : monitor.evaluations()) {
-            if (e.verdict() == Verdict.PROMOTED) {
-                promoted = e;
-            }
-        }
-        Map<String, CheckpointEvent> byId = new java.util.HashMap<>();
-        checkpoints.forEach(c -> byId.put(c.checkpointId(), c));
+        EvaluationEvent promoted = lastPromotion(monitor);
+        CheckpointEvent promotedCheckpoint = championCheckpoint(monitor);
         RunReport.Champion champion = promoted == null ? null : new RunReport.Champion(promoted.checkpointId(),
-                promoted.epoch(), promoted.step(), byId.containsKey(promoted.checkpointId())
-                        ? byId.get(promoted.checkpointId()).sha256() : null,
+                promoted.epoch(), promoted.step(), promotedCheckpoint == null ? null : promotedCheckpoint.sha256(),
                 promoted.metrics(), promoted.classes(), promoted.confusionMatrix(), championArtifact);
         CheckpointEvent last = checkpoints.stream().filter(CheckpointEvent::finalCheckpoint).reduce((a, b) -> b)
                 .orElse(null);
