@@ -49,7 +49,8 @@ import org.apache.kafka.common.TopicPartition;
  * the checkpoint event to receiving its evaluation event (digest check, loading, scoring the challenger and the
  * champion on every validation row, the gate, publishing) is measured for each. Prediction: single-record
  * requests to {@code POST /pipelines/{name}/predict}, one at a time (latency percentiles) and from four concurrent
- * clients for a few seconds (throughput).
+ * clients for a few seconds (throughput). Latencies are measured with {@link KeepAliveHttpClient} beside a
+ * baseline, {@code GET /q/health/live} on the same connection, and once more through the JDK's client.
  *
  * <p>Run: {@code bench/evaluator.sh [CHECKPOINTS (default 8)] [REQUESTS (default 3000)]}; the evaluator's JVM
  * options come from {@code -Dbench.evaluator.jvm}, comma-separated (default {@code -Xmx512m,-XX:+UseSerialGC}).
@@ -104,9 +105,19 @@ public final class EvaluatorLatency {
                         System.out.printf(Locale.ROOT, "  %s: %s after %.0f ms%n", verdict.checkpointId(),
                                 verdict.verdict(), millis[i]);
                     }
-                    String url = "http://127.0.0.1:" + evaluator.ports().get("evaluator-service") + "/pipelines/"
-                            + PIPELINE + "/predict";
-                    double[] latencies = sequentialLatencies(url, requests);
+                    int port = evaluator.ports().get("evaluator-service");
+                    String path = "/pipelines/" + PIPELINE + "/predict";
+                    String url = "http://127.0.0.1:" + port + path;
+                    double[] baseline = sequentialLatencies(port, http -> http.get("/q/health/live"), requests);
+                    double[] latencies = sequentialLatencies(port, new Exchange() {
+                        private final Random random = new Random(1);
+
+                        @Override
+                        public KeepAliveHttpClient.Answer send(KeepAliveHttpClient http) throws Exception {
+                            return http.postJson(path, recordJson(random));
+                        }
+                    }, requests);
+                    double[] jdkClient = jdkClientLatencies(url, requests);
                     double throughput = concurrentThroughput(url, 4, Duration.ofSeconds(5));
                     double[] sortedMillis = millis.clone();
                     Arrays.sort(sortedMillis);
@@ -118,6 +129,13 @@ public final class EvaluatorLatency {
                     System.out.printf(Locale.ROOT, "  predict, one record per request, sequential: p50 %.2f ms, p99"
                             + " %.2f ms, max %.2f ms over %d requests%n", BenchSupport.percentile(latencies, 0.50),
                             BenchSupport.percentile(latencies, 0.99), latencies[latencies.length - 1], latencies.length);
+                    System.out.printf(Locale.ROOT, "  baseline, GET /q/health/live, sequential: p50 %.2f ms, p99 %.2f"
+                            + " ms (the HTTP stack and this machine; predict p99 / baseline p99 = %.2f)%n",
+                            BenchSupport.percentile(baseline, 0.50), BenchSupport.percentile(baseline, 0.99),
+                            BenchSupport.percentile(latencies, 0.99) / BenchSupport.percentile(baseline, 0.99));
+                    System.out.printf(Locale.ROOT, "  predict through the JDK's HttpClient (thread hand-offs in the"
+                            + " client): p50 %.2f ms, p99 %.2f ms%n", BenchSupport.percentile(jdkClient, 0.50),
+                            BenchSupport.percentile(jdkClient, 0.99));
                     System.out.printf(Locale.ROOT, "  predict, one record per request, 4 concurrent clients: %.0f"
                             + " requests/s%n", throughput);
                     System.out.printf(Locale.ROOT, "  targets: checkpoint to verdict under 1 s; predict p99 under 5"
@@ -178,21 +196,53 @@ public final class EvaluatorLatency {
         throw new IllegalStateException("no evaluation of " + checkpointId + " within 2 minutes");
     }
 
-    private static HttpRequest request(String url, Random random) {
+    private static String recordJson(Random random) {
         StringBuilder json = new StringBuilder("{");
         for (int f = 0; f < 50; f++) {
             json.append(f == 0 ? "" : ",").append("\"f").append(f).append("\":")
                     .append(String.format(Locale.ROOT, "%.4f", random.nextGaussian()));
         }
-        json.append('}');
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build();
+        return json.append('}').toString();
     }
 
-    /** Sorted latencies in ms of one-record requests sent one at a time, after 2,000 warm-up requests. */
-    private static double[] sequentialLatencies(String url, int requests) throws Exception {
+    private static HttpRequest request(String url, Random random) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(recordJson(random))).build();
+    }
+
+    /** One request over a kept-alive connection. */
+    private interface Exchange {
+        KeepAliveHttpClient.Answer send(KeepAliveHttpClient http) throws Exception;
+    }
+
+    /** Sorted latencies in ms of requests sent one at a time on one connection, after 2,000 warm-up requests. */
+    private static double[] sequentialLatencies(int port, Exchange exchange, int requests) throws Exception {
+        try (KeepAliveHttpClient http = new KeepAliveHttpClient("127.0.0.1", port)) {
+            for (int i = 0; i < 2000; i++) {
+                check(exchange.send(http));
+            }
+            double[] latencies = new double[requests];
+            for (int i = 0; i < requests; i++) {
+                long start = System.nanoTime();
+                KeepAliveHttpClient.Answer answer = exchange.send(http);
+                latencies[i] = (System.nanoTime() - start) / 1e6;
+                check(answer);
+            }
+            Arrays.sort(latencies);
+            return latencies;
+        }
+    }
+
+    private static void check(KeepAliveHttpClient.Answer answer) {
+        if (answer.status() != 200) {
+            throw new IllegalStateException("the evaluator answered " + answer.status() + ": " + answer.body());
+        }
+    }
+
+    /** The same as {@link #sequentialLatencies} for predict, through {@link HttpClient}. */
+    private static double[] jdkClientLatencies(String url, int requests) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Random random = new Random(1);
+        Random random = new Random(2);
         for (int i = 0; i < 2000; i++) {
             send(http, request(url, random));
         }

@@ -1,6 +1,11 @@
 package io.streamtrain.evaluator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.model.Predictor;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -12,21 +17,33 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The evaluator's HTTP API. In: {@code GET /pipelines/{name}/evaluations}, {@code GET /pipelines/{name}/champion}
- * and {@code POST /pipelines/{name}/champion} (a manual override). Out: the evaluation events in order (the last
- * {@code limit} when given) and the current champion's model event, both rebuilt from the topics after a restart;
- * for an override, the evaluation event that records it. 404 for a pipeline this evaluator does not run, before any
+ * {@code POST /pipelines/{name}/champion} (a manual override) and {@code POST /pipelines/{name}/predict} (raw
+ * records). Out: the evaluation events in order (the last {@code limit} when given) and the current champion's
+ * model event, both rebuilt from the topics after a restart; for an override, the evaluation event that records it;
+ * for predict, the champion's predictions (400 naming the record and field of invalid input, 503 before a champion). 404 for a pipeline this evaluator does not run, before any
  * champion, or for an unknown checkpoint; 400 naming a missing field; 409 when the checkpoint fails its digest.
  */
 @Path("/pipelines/{name}")
 @Produces(MediaType.APPLICATION_JSON)
 public class PipelineResource {
+
+    /**
+     * Requests of at most this many records are answered on the HTTP I/O thread when the model is free (a fraction
+     * of a millisecond for a single record, and no hand-off to a worker thread); larger ones, and any that would
+     * wait, run on a worker thread so that the I/O thread never blocks.
+     */
+    static final int ANSWERED_ON_IO_THREAD = 16;
 
     private final PipelineSpec spec;
     private final EvaluationHistory history;
@@ -83,6 +100,7 @@ public class PipelineResource {
 
     @POST
     @Path("/predict")
+    @NonBlocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Predict with the champion", description = "Raw feature JSON, one object or a list, as "
             + "sent to the ingest topic (a label is ignored). Each record is validated and normalized as in "
@@ -92,25 +110,38 @@ public class PipelineResource {
     @APIResponse(responseCode = "400", description = "A record is invalid: the error names the record and the field")
     @APIResponse(responseCode = "404", description = "Not this deployment's pipeline")
     @APIResponse(responseCode = "503", description = "No champion yet")
-    public Response predict(@PathParam("name") String name, com.fasterxml.jackson.databind.JsonNode body) {
+    public Uni<Response> predict(@PathParam("name") String name, JsonNode body) {
         if (!spec.pipeline().equals(name)) {
-            return notHere(name);
+            return Uni.createFrom().item(notHere(name));
         }
         if (body == null || !body.isObject() && !body.isArray()) {
-            return problem(Response.Status.BAD_REQUEST, "send a JSON object or a list of them", null);
+            return Uni.createFrom().item(problem(Response.Status.BAD_REQUEST, "send a JSON object or a list of them",
+                    null));
         }
-        java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
+        List<JsonNode> records = new ArrayList<>();
         if (body.isArray()) {
             body.forEach(records::add);
         } else {
             records.add(body);
         }
+        if (records.size() <= ANSWERED_ON_IO_THREAD) {
+            try {
+                return Uni.createFrom().item(respond(name, () -> serving.predictWithoutWaiting(records)));
+            } catch (ServingModel.Busy busy) {
+                // answered below, on a worker thread
+            }
+        }
+        return Uni.createFrom().item(() -> respond(name, () -> serving.predict(records)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private static Response respond(String name, Supplier<Optional<ServingModel.Answer>> prediction) {
         try {
-            return serving.predict(records).map(answer -> Response.ok(answer).build())
+            return prediction.get().map(answer -> Response.ok(answer).build())
                     .orElseGet(() -> problem(Response.Status.SERVICE_UNAVAILABLE, "no champion of '" + name
                             + "' yet", null));
-        } catch (io.streamtrain.model.Predictor.InvalidInput e) {
-            Map<String, Object> error = new java.util.LinkedHashMap<>();
+        } catch (Predictor.InvalidInput e) {
+            Map<String, Object> error = new LinkedHashMap<>();
             error.put("error", e.getMessage());
             error.put("field", e.field());
             error.put("record", e.index());
@@ -119,7 +150,7 @@ public class PipelineResource {
     }
 
     private static Response problem(Response.Status status, String message, String field) {
-        Map<String, Object> entity = new java.util.LinkedHashMap<>();
+        Map<String, Object> entity = new LinkedHashMap<>();
         entity.put("error", message);
         entity.put("field", field);
         return Response.status(status).entity(entity).build();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -20,7 +21,9 @@ import org.jboss.logging.Logger;
  * The champion as it answers prediction requests. In: the champion's model event (at the first request, from the
  * registry; then on every promotion or override). Out: predictions from the current champion. A new champion is
  * loaded beside the old one and swapped in atomically; the old one is closed only when the requests that were
- * using it have finished, so a switch neither needs a restart nor fails a request in flight.
+ * using it have finished, so a switch neither needs a restart nor fails a request in flight. One request at a time
+ * uses a model (the network runs on one intra-op thread); {@link #predictWithoutWaiting} lets an I/O thread answer
+ * at once when the model is free and hand the request to a worker thread otherwise.
  */
 @ApplicationScoped
 public class ServingModel {
@@ -46,6 +49,7 @@ public class ServingModel {
         final InferenceModel network;
         final Predictor predictor;
         final AtomicInteger users = new AtomicInteger(1);
+        final ReentrantLock inUse = new ReentrantLock();
 
         Served(ModelEvent model, InferenceModel network, Predictor predictor) {
             this.model = model;
@@ -76,8 +80,33 @@ public class ServingModel {
     public record Answer(String checkpointId, List<Predictor.Prediction> predictions) {
     }
 
+    /** Thrown by {@link #predictWithoutWaiting} when answering would mean waiting. */
+    public static final class Busy extends RuntimeException {
+        private static final Busy INSTANCE = new Busy();
+
+        private Busy() {
+            super("the model is answering another request", null, false, false);
+        }
+    }
+
+    /** Predicts with the current champion, waiting while it answers other requests. */
     public Optional<Answer> predict(List<JsonNode> records) {
         initialize();
+        return predict(records, true);
+    }
+
+    /**
+     * Predicts with the current champion on the calling thread if that needs no waiting: the champion is loaded and
+     * no other request is using it. Otherwise throws {@link Busy}, and the caller should use {@link #predict}.
+     */
+    public Optional<Answer> predictWithoutWaiting(List<JsonNode> records) {
+        if (!initialized) {
+            throw Busy.INSTANCE;
+        }
+        return predict(records, false);
+    }
+
+    private Optional<Answer> predict(List<JsonNode> records, boolean wait) {
         while (true) {
             Served served = current.get();
             if (served == null) {
@@ -87,8 +116,15 @@ public class ServingModel {
                 continue;
             }
             try {
-                synchronized (served) {
+                if (wait) {
+                    served.inUse.lock();
+                } else if (!served.inUse.tryLock()) {
+                    throw Busy.INSTANCE;
+                }
+                try {
                     return Optional.of(new Answer(served.model.checkpointId(), served.predictor.predict(records)));
+                } finally {
+                    served.inUse.unlock();
                 }
             } finally {
                 served.release();

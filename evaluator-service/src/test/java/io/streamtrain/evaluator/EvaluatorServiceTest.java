@@ -141,6 +141,16 @@ class EvaluatorServiceTest {
         given().contentType("application/json").body("{\"x1\": \"high\", \"x2\": 0.2}")
                 .when().post("/pipelines/evaluator-test/predict").then().statusCode(400)
                 .body("field", equalTo("x1")).body("record", equalTo(0));
+        // A list too long for the I/O thread is answered by a worker thread, with the same figures and errors.
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 3 * PipelineResource.ANSWERED_ON_IO_THREAD; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"x1\": ").append(i * 0.1 - 2).append(", \"x2\": 0.3}");
+        }
+        String manyRecords = many.append(']').toString();
+        assertPredictionsMatchArtifact(manyRecords, "e005-s00000150", trained);
+        given().contentType("application/json").body(manyRecords.replaceFirst("\"x2\": 0.3}]$", "\"x2\": null}]"))
+                .when().post("/pipelines/evaluator-test/predict").then().statusCode(400)
+                .body("field", equalTo("x2")).body("record", equalTo(3 * PipelineResource.ANSWERED_ON_IO_THREAD - 1));
 
         // A manual override: refused without a reason, for an unknown or tampered checkpoint; then a rollback.
         given().contentType("application/json").body("{\"checkpointId\": \"e001-s00000000\"}")
@@ -163,6 +173,15 @@ class EvaluatorServiceTest {
         assertThat(evaluations()).hasSize(4);
         // The overriding champion answers from now on, without a restart.
         assertPredictionsMatchArtifact(records, "e001-s00000000", untrained);
+
+        // A restarted evaluator rebuilds the same history and champion from the topics alone.
+        EvaluationHistory rebuilt = new EvaluationHistory(SPEC, new KafkaSettings(bootstrap));
+        assertThat(rebuilt.evaluations()).extracting(EvaluationEvent::checkpointId)
+                .containsExactly("e005-s00000150", "e001-s00000000", "e006-s00000151", "e001-s00000000");
+        assertThat(rebuilt.evaluations()).extracting(EvaluationEvent::verdict).map(String::valueOf)
+                .containsExactly("PROMOTED", "REJECTED", "ERROR", "PROMOTED");
+        assertThat(rebuilt.champion()).get().extracting(ModelEvent::checkpointId, ModelEvent::promotedBy)
+                .containsExactly("e001-s00000000", "override");
     }
 
     private static void assertPredictionsMatchArtifact(String records, String checkpointId,
@@ -177,6 +196,7 @@ class EvaluatorServiceTest {
             List<JsonNode> input = new ArrayList<>();
             EventCodec.mapper().readTree(records).forEach(input::add);
             List<Predictor.Prediction> expected = artifact.predictor().predict(input);
+            assertThat(answer.path("predictions").size()).isEqualTo(expected.size());
             for (int i = 0; i < expected.size(); i++) {
                 JsonNode actual = answer.path("predictions").get(i);
                 assertThat(actual.path("prediction").asText()).isEqualTo(expected.get(i).prediction());
