@@ -11,6 +11,7 @@ import io.streamtrain.cli.run.SummaryPrinter;
 import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecException;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  ./streamtrain demo                                   # the bundled dataset",
                 "  ./streamtrain demo --spec my.yaml --data my.csv --report report.json",
-                "  ./streamtrain demo --kafka localhost:9092            # use a running broker"})
+                "  ./streamtrain demo --kafka localhost:9092            # use a running broker",
+                "  ./streamtrain demo --spec synced.yaml --trainers 2   # two trainers, one model"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--spec", description = "Pipeline spec (YAML). Default: the bundled demo's.")
@@ -63,9 +65,13 @@ public final class DemoCommand implements Callable<Integer> {
             + "default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--train-partitions", defaultValue = "1", description = "Partitions of the train batch "
-            + "topic when it is created (default ${DEFAULT-VALUE}).")
-    int trainPartitions;
+    @Option(names = "--train-partitions", description = "Partitions of the train batch topic when it is created "
+            + "(default: as many as --trainers).")
+    Integer trainPartitions;
+
+    @Option(names = "--trainers", defaultValue = "1", description = "trainer-service processes (default "
+            + "${DEFAULT-VALUE}); more than one needs train.sync in the spec: they average their parameters.")
+    int trainers;
 
     private final PrintStream out = System.out;
 
@@ -97,6 +103,13 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (SpecException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
+        if (trainers < 1) {
+            throw new CliException(ExitCodes.USAGE, "--trainers must be at least 1");
+        }
+        if (trainers > 1 && pipeline.train().sync() == null) {
+            throw new CliException(ExitCodes.USAGE, "--trainers " + trainers + " needs train.sync in the spec (e.g."
+                    + " 'sync: {everySteps: 20}' under train:), so that the trainers average their parameters");
+        }
         if (!Files.isRegularFile(dataFile) || !Files.isReadable(dataFile)) {
             throw new CliException(ExitCodes.USAGE, "cannot read the data file " + dataFile);
         }
@@ -116,10 +129,16 @@ public final class DemoCommand implements Callable<Integer> {
                 bootstrap = broker.bootstrapServers();
             }
             out.println("Kafka at " + bootstrap);
-            TopicAdmin.ensureTopics(bootstrap, trainPartitions);
+            TopicAdmin.ensureTopics(bootstrap, trainPartitions != null ? trainPartitions : trainers);
+            if (trainers > 1) {
+                int partitions = TopicAdmin.ensureTrainPartitions(bootstrap, trainers);
+                out.printf("%d trainers share the %d partitions of %s%n", trainers, partitions, Topics.BATCHES_TRAIN);
+            }
             KafkaSettings settings = new KafkaSettings(bootstrap);
-            out.println("starting " + String.join(", ", LocalServices.NAMES) + " ...");
-            services = LocalServices.start(home, specFile, bootstrap, work, Duration.ofSeconds(180));
+            List<String> names = LocalServices.namesWithTrainers(trainers);
+            out.println("starting " + String.join(", ", names) + " ...");
+            services = LocalServices.start(home, names, specFile, bootstrap, work, Duration.ofSeconds(180),
+                    LocalServices.DEFAULT_JVM_OPTIONS);
             LocalBroker brokerRef = broker;
             LocalServices servicesRef = services;
             cleanup = new Thread(() -> stopAll(servicesRef, brokerRef));

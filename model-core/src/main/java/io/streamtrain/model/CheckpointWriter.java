@@ -23,6 +23,12 @@ public final class CheckpointWriter {
 
     /** Saves the session's parameters and the manifest; returns the final directory and the digest. */
     public Written write(TrainingSession session, CheckpointManifest manifest) throws IOException {
+        return write(session, manifest, java.util.Map.of());
+    }
+
+    /** The same, with further files (name to content) written into the checkpoint before it is renamed in. */
+    public Written write(TrainingSession session, CheckpointManifest manifest, java.util.Map<String, byte[]> files)
+            throws IOException {
         Path pipelineDir = root.resolve(manifest.pipeline());
         Files.createDirectories(pipelineDir);
         Path target = pipelineDir.resolve(manifest.checkpointId());
@@ -37,6 +43,9 @@ public final class CheckpointWriter {
             session.saveParameters(temporary);
             try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temporary.resolve(TrainingState.FILE)))) {
                 session.exportState().write(out);
+            }
+            for (var file : files.entrySet()) {
+                Files.write(temporary.resolve(file.getKey()), file.getValue());
             }
             String digest = CheckpointFiles.sha256(CheckpointFiles.parameters(temporary));
             CheckpointManifest complete = new CheckpointManifest(manifest.schemaVersion(), manifest.pipeline(),

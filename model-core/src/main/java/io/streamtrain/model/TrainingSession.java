@@ -147,6 +147,43 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    /** Every parameter's values, concatenated in the block's order: what a group of trainers averages. */
+    public float[] parameterVector() {
+        List<float[]> arrays = new ArrayList<>();
+        int size = 0;
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            float[] values = parameter.getValue().getArray().toFloatArray();
+            arrays.add(values);
+            size += values.length;
+        }
+        float[] vector = new float[size];
+        int at = 0;
+        for (float[] values : arrays) {
+            System.arraycopy(values, 0, vector, at, values.length);
+            at += values.length;
+        }
+        return vector;
+    }
+
+    /** Sets every parameter from a vector laid out as {@link #parameterVector()}; the optimizer state stays. */
+    public void setParameterVector(float[] vector) {
+        int at = 0;
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            NDArray array = parameter.getValue().getArray();
+            int size = (int) array.size();
+            if (at + size > vector.length) {
+                throw new IllegalArgumentException("a parameter vector of " + vector.length + " values does not fit"
+                        + " this model");
+            }
+            array.set(java.util.Arrays.copyOfRange(vector, at, at + size));
+            at += size;
+        }
+        if (at != vector.length) {
+            throw new IllegalArgumentException("a parameter vector of " + vector.length + " values does not fit this"
+                    + " model of " + at);
+        }
+    }
+
     /** The parameters and optimizer state, to continue exactly from here later. */
     public TrainingState exportState() {
         Map<String, float[]> parameters = new LinkedHashMap<>();

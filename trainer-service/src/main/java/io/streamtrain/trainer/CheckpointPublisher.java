@@ -17,6 +17,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -61,7 +62,8 @@ public class CheckpointPublisher {
      * while {@code resume} points at the start of the next one).
      */
     CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress, int epoch,
-                            boolean finalCheckpoint, ResumePoint resume, String stopReason) throws IOException {
+                            boolean finalCheckpoint, ResumePoint resume, Lineage lineage, String stopReason)
+            throws IOException {
         String id = String.format("e%03d-s%08d", epoch, progress.step());
         if (!session.parametersFinite()) {
             throw new NonFiniteParametersException("the parameters at step " + progress.step() + " are not finite;"
@@ -76,7 +78,7 @@ public class CheckpointPublisher {
             // The end of the last epoch fell on a step checkpoint: same parameters, only where to resume changed.
             written = writer.updateResume(lastWritten, manifest);
         } else {
-            written = writer.write(session, manifest);
+            written = writer.write(session, manifest, Map.of(Lineage.FILE, lineage.file()));
         }
         lastId = id;
         lastWritten = written;
@@ -124,6 +126,14 @@ public class CheckpointPublisher {
     /** The newest checkpoint to continue from, if any. */
     java.util.Optional<CheckpointWriter.Restorable> newest() {
         return writer.newest(spec.pipeline());
+    }
+
+    /** The lineage a checkpoint was trained on, to continue it. */
+    static Lineage lineageOf(CheckpointWriter.Restorable saved) throws IOException {
+        ResumePoint resume = saved.manifest().resume();
+        Path file = saved.dir().resolve(Lineage.FILE);
+        return new Lineage(resume.lineageCount(), resume.lineageSha256(),
+                java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : "");
     }
 
     @PreDestroy

@@ -53,6 +53,9 @@ import org.jboss.logging.Logger;
  * many evaluations in a row did not improve the spec's metric; the final checkpoint says why. The evaluations also
  * tell checkpoint retention which checkpoints were looked at.
  *
+ * <p>This is the loop of a trainer that reads every partition alone; with {@code train.sync} in the spec,
+ * {@link GroupTrainingLoop} runs instead.
+ *
  * <p>A batch whose loss or gradients are not finite is not applied: with {@code train.onNonFinite: skip} it is
  * counted and reported in the progress events, with {@code stop} the run ends with a final checkpoint of the last
  * finite parameters and the reason.
@@ -91,6 +94,9 @@ public class TrainingLoop {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (spec.train().sync() != null) {
+            return; // a group of trainers: GroupTrainingLoop
+        }
         consumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()));
         spareConsumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()
                 + "-spare"));
@@ -99,7 +105,9 @@ public class TrainingLoop {
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+        if (loop != null) {
+            loop.stop();
+        }
     }
 
     /** The state of one run of the loop: what a checkpoint saves and a restart restores. */
@@ -258,14 +266,15 @@ public class TrainingLoop {
             return false;
         }
         checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true, resumePoint(run, true),
-                reason);
+                run.lineage, reason);
         LOG.infof("training of '%s' stopped at epoch %d, step %d: %s", spec.pipeline(), run.progress.epoch(),
                 run.progress.step(), reason);
         return true;
     }
 
     /** Continues from a checkpoint; false when that run is already complete. */
-    private boolean restore(Run run, CheckpointWriter.Restorable saved, List<TopicPartition> partitions) {
+    private boolean restore(Run run, CheckpointWriter.Restorable saved, List<TopicPartition> partitions)
+            throws java.io.IOException {
         ResumePoint resume = saved.manifest().resume();
         if (resume.complete()) {
             LOG.infof("training of '%s' is complete (checkpoint %s); nothing to do", spec.pipeline(),
@@ -276,7 +285,7 @@ public class TrainingLoop {
         run.session = new TrainingSession(spec, run.stats, threads);
         run.session.importState(saved.state());
         run.progress = new TrainingProgress(resume.epoch(), resume.step(), resume.samples());
-        run.lineage = new Lineage(resume.lineageCount(), resume.lineageSha256());
+        run.lineage = CheckpointPublisher.lineageOf(saved);
         run.lastCheckpointStep = resume.step();
         for (TopicPartition partition : partitions) {
             Long offset = resume.offsets().get(partition.partition());
@@ -313,7 +322,7 @@ public class TrainingLoop {
         run.progress.recordStep(batch.rows(), result.loss(), took);
         metrics.step(batch.rows());
         progressReporter.step(run.progress, batch.rows(), result.loss(), took, this::lag);
-        run.lineage.add(batch.batchId());
+        run.lineage.add(run.progress.epoch(), batch.batchId());
         if (run.progress.step() % spec.train().checkpointEvery() == 0) {
             checkpoint(run);
         }
@@ -332,7 +341,7 @@ public class TrainingLoop {
         }
         String stopReason = "non-finite step, " + reason + " (train.onNonFinite: stop)";
         checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
-                resumePoint(run, true), stopReason);
+                resumePoint(run, true), run.lineage, stopReason);
         LOG.errorf("training of '%s' stopped: %s", spec.pipeline(), stopReason);
         return false;
     }
@@ -344,7 +353,8 @@ public class TrainingLoop {
 
     /** A non-final checkpoint labelled with {@code epoch}; the time and step checkpoints are counted from. */
     private void checkpoint(Run run, int epoch) throws Exception {
-        checkpoints.publish(run.session, run.stats, run.progress, epoch, false, resumePoint(run, false), null);
+        checkpoints.publish(run.session, run.stats, run.progress, epoch, false, resumePoint(run, false), run.lineage,
+                null);
         run.lastCheckpointNanos = System.nanoTime();
         run.lastCheckpointStep = run.progress.step();
     }
@@ -374,7 +384,7 @@ public class TrainingLoop {
         boolean alreadySaved = run.progress.step() == run.lastCheckpointStep;
         if (last) {
             checkpoints.publish(run.session, run.stats, run.progress, run.progress.epoch(), true,
-                    resumePoint(run, true), "completed " + run.progress.epoch() + " epochs");
+                    resumePoint(run, true), run.lineage, "completed " + run.progress.epoch() + " epochs");
             LOG.infof("training of '%s' complete: %d epochs, %d steps, %d samples", spec.pipeline(),
                     run.progress.epoch(), run.progress.step(), run.progress.samples());
             return true;

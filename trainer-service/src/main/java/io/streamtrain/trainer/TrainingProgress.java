@@ -59,6 +59,13 @@ final class TrainingProgress {
     record Window(double meanLoss, double samplesPerSecond) {
     }
 
+    /** Where a group of trainers stands after a sync round: its epoch, steps and samples. */
+    void moveTo(int epoch, long step, long samples) {
+        this.epoch = epoch;
+        this.step = step;
+        this.samples = samples;
+    }
+
     void nextEpoch() {
         epoch++;
     }

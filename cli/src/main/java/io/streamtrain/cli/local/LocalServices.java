@@ -37,13 +37,36 @@ public final class LocalServices implements AutoCloseable {
         return start(home, NAMES, spec, bootstrapServers, workdir, timeout, DEFAULT_JVM_OPTIONS);
     }
 
-    /** Starts the named services (a subset of {@link #NAMES}) with the given JVM options. */
+    /**
+     * The service a process name runs: {@code trainer-service-2} is a second trainer-service process (a group of
+     * trainers), any other name is a service of {@link #NAMES}.
+     */
+    public static String serviceOf(String name) {
+        return name.replaceFirst("-\\d+$", "");
+    }
+
+    /** The process names of the four services with {@code trainers} trainer-service processes. */
+    public static List<String> namesWithTrainers(int trainers) {
+        List<String> names = new ArrayList<>();
+        for (String name : NAMES) {
+            names.add(name);
+            for (int i = 2; name.equals("trainer-service") && i <= trainers; i++) {
+                names.add(name + "-" + i);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Starts the named services (of {@link #NAMES}, or further instances named as in {@link #serviceOf}) with the
+     * given JVM options.
+     */
     public static LocalServices start(Home home, List<String> names, Path spec, String bootstrapServers, Path workdir,
                                       Duration timeout, List<String> jvmOptions)
             throws IOException, InterruptedException {
         for (String name : names) {
-            if (!Files.isRegularFile(home.serviceJar(name))) {
-                throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(name)
+            if (!Files.isRegularFile(home.serviceJar(serviceOf(name)))) {
+                throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(serviceOf(name))
                         + " is missing); run: mvn -DskipTests package");
             }
         }
@@ -63,7 +86,7 @@ public final class LocalServices implements AutoCloseable {
                         "-Dai.djl.offline=true",
                         "-Dai.djl.pytorch.num_threads=1",
                         "-Dai.djl.pytorch.num_interop_threads=1",
-                        "-jar", home.serviceJar(name).toString()));
+                        "-jar", home.serviceJar(serviceOf(name)).toString()));
                 services.processes.put(name, ManagedProcess.start(name, ManagedProcess.java(args),
                         Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"), workdir));
                 services.ports.put(name, port);

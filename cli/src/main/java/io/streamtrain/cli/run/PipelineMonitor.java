@@ -38,6 +38,7 @@ public final class PipelineMonitor implements AutoCloseable {
     private long rejected;
     private long preprocessRejected;
     private long trainBatches;
+    private final List<String> trainBatchIds = new ArrayList<>();
     private long validationBatches;
     private boolean trainBatchesComplete;
     private ProgressEvent progress;
@@ -72,7 +73,10 @@ public final class PipelineMonitor implements AutoCloseable {
             switch (record.topic()) {
                 case Topics.RECORDS -> ingestAccepted++;
                 case Topics.REJECTED -> rejected(EventCodec.fromBytes(record.value(), RejectedRecord.class));
-                case Topics.BATCHES_TRAIN -> trainBatches++;
+                case Topics.BATCHES_TRAIN -> {
+                    trainBatches++;
+                    trainBatchIds.add(record.key());
+                }
                 case Topics.BATCHES_VALIDATION -> validationBatches++;
                 case Topics.PROGRESS -> progress = EventCodec.fromBytes(record.value(), ProgressEvent.class);
                 case Topics.CHECKPOINTS -> checkpoints.add(EventCodec.fromBytes(record.value(), CheckpointEvent.class));
@@ -122,6 +126,11 @@ public final class PipelineMonitor implements AutoCloseable {
 
     public long trainBatches() {
         return trainBatches;
+    }
+
+    /** The ids of the train batches published since the monitor started, in the order read. */
+    public List<String> trainBatchIds() {
+        return List.copyOf(trainBatchIds);
     }
 
     /** True once the preprocessor ended the train batches of a finite dataset: {@link #trainBatches()} is final. */

@@ -59,6 +59,7 @@ public final class ReportBuilder {
                 new RunReport.Batches(monitor.trainBatches(), monitor.validationBatches()),
                 trainedSamples, checkpoints.size(),
                 monitor.evaluations().stream().map(RunReport.Evaluation::of).toList(),
-                champion, finalCheckpoint, restarts, timings, wallSeconds);
+                champion, finalCheckpoint, last == null ? null : LineageCheck.of(last, monitor.trainBatchIds()),
+                restarts, timings, wallSeconds);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 public record RunReport(String pipeline, String spec, String data, String kafka, String workdir, Records records,
                         Map<String, Long> rejectedByReason, List<RejectedExample> rejectedExamples, Batches batches,
                         long trainedSamples, int checkpoints, List<Evaluation> evaluations, Champion champion,
-                        FinalCheckpoint finalCheckpoint, Map<String, Integer> restarts, Timings timings,
-                        double wallSeconds) {
+                        FinalCheckpoint finalCheckpoint, Lineage lineage, Map<String, Integer> restarts,
+                        Timings timings, double wallSeconds) {
 
     public record Records(long published, long accepted, long rejected) {
     }
@@ -53,6 +53,14 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
      */
     public record FinalCheckpoint(String checkpoint, int epoch, long step, String parametersSha256,
                                   long lineageBatches, String lineageSha256, String stopReason) {
+    }
+
+    /**
+     * The final model's lineage against the train batches published: how many batches it was trained on, how many
+     * (epoch, batch) pairs occur more than once, and how many published batches an epoch it finished lacks. Both 0
+     * when every batch was trained exactly once per epoch, however many trainers shared the work.
+     */
+    public record Lineage(long batches, long duplicates, long missing) {
     }
 
     /** Seconds spent starting the broker and services, publishing, and from the first record to the final verdict. */

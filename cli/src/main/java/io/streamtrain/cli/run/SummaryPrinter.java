@@ -31,6 +31,10 @@ public final class SummaryPrinter {
         if (report.finalCheckpoint() != null && report.finalCheckpoint().stopReason() != null) {
             row(out, "training stopped", report.finalCheckpoint().stopReason());
         }
+        if (report.lineage() != null) {
+            row(out, "lineage", report.lineage().batches() + " batches trained, " + report.lineage().duplicates()
+                    + " twice, " + report.lineage().missing() + " missing");
+        }
         report.restarts().forEach((service, count) -> {
             if (count > 0) {
                 row(out, "restarts of " + service, Integer.toString(count));

@@ -49,12 +49,22 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
      * the Huber delta and optional class weights), global gradient-norm clipping (0 = off), what a non-finite
      * step does, epochs, random seed, when to checkpoint (every {@code checkpointEvery} steps, and in addition
      * every {@code checkpointEverySeconds} seconds when that is above 0), how many checkpoints to keep (0 = all),
-     * and the optional early-stopping patience (evaluations without improvement of the spec's metric; 0 = never).
+     * the optional early-stopping patience (evaluations without improvement of the spec's metric; 0 = never), and
+     * how several trainers average their parameters ({@code null}: one trainer reads every partition alone).
      */
     public record Train(OptimizerKind optimizer, double learningRate, Schedule schedule, double momentum,
                         double weightDecay, LossKind loss, double huberDelta, ClassWeights classWeights,
                         double clipGradNorm, NonFinitePolicy onNonFinite, int epochs, long seed,
-                        int checkpointEvery, int checkpointEverySeconds, int keepCheckpoints, int patience) {
+                        int checkpointEvery, int checkpointEverySeconds, int keepCheckpoints, int patience,
+                        Sync sync) {
+    }
+
+    /**
+     * Training by a group of trainers ({@code train.sync}): they share the train batch partitions through one
+     * consumer group and average their parameters, weighted by the samples each trained on, every
+     * {@code everySteps} local steps; a round waits at most {@code timeoutSeconds} for a member.
+     */
+    public record Sync(int everySteps, int timeoutSeconds) {
     }
 
     /**

@@ -213,7 +213,7 @@ public final class SpecLoader {
     private static PipelineSpec.Train train(SpecNode node, Task task) {
         node.onlyKeys(Set.of("optimizer", "learningRate", "schedule", "momentum", "weightDecay", "loss",
                 "huberDelta", "classWeights", "clipGradNorm", "onNonFinite", "epochs", "seed", "checkpointEvery",
-                "checkpointEverySeconds", "keepCheckpoints", "patience"));
+                "checkpointEverySeconds", "keepCheckpoints", "patience", "sync"));
         OptimizerKind optimizer = node.child("optimizer").enumValue(OptimizerKind.class, OptimizerKind.ADAM);
         if (node.child("momentum").present() && optimizer != OptimizerKind.SGD) {
             throw new SpecException("train.momentum", "applies to optimizer sgd only (adam and adamw keep their own"
@@ -245,7 +245,17 @@ public final class SpecLoader {
                 node.child("checkpointEvery").integer(200, 1, Integer.MAX_VALUE),
                 node.child("checkpointEverySeconds").integer(0, 0, 7 * 24 * 3600),
                 node.child("keepCheckpoints").integer(0, 0, 1_000_000),
-                node.child("patience").integer(0, 0, 100_000));
+                node.child("patience").integer(0, 0, 100_000),
+                sync(node.section("sync")));
+    }
+
+    private static PipelineSpec.Sync sync(SpecNode node) {
+        if (!node.present()) {
+            return null;
+        }
+        node.onlyKeys(Set.of("everySteps", "timeoutSeconds"));
+        return new PipelineSpec.Sync(node.child("everySteps").integer(20, 1, 1_000_000),
+                node.child("timeoutSeconds").integer(10, 1, 3600));
     }
 
     private static PipelineSpec.Schedule schedule(SpecNode node) {

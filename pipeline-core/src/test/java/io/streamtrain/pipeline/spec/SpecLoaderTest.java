@@ -30,8 +30,19 @@ class SpecLoaderTest {
         assertThat(spec.train().onNonFinite()).isEqualTo(NonFinitePolicy.SKIP);
         assertThat(spec.train().classWeights().none()).isTrue();
         assertThat(spec.model().dropout()).isZero();
+        assertThat(spec.train().sync()).isNull();
         assertThat(spec.evaluate().metric()).isEqualTo(Metric.ACCURACY);
         assertThat(spec.hash()).hasSize(64);
+    }
+
+    @Test
+    void aSyncSectionMakesTheTrainersAGroup() {
+        assertThat(SpecLoader.parse(MINIMAL + "train: {sync: {}}").train().sync())
+                .isEqualTo(new PipelineSpec.Sync(20, 10));
+        assertThat(SpecLoader.parse(MINIMAL + "train: {sync: {everySteps: 5, timeoutSeconds: 3}}").train().sync())
+                .isEqualTo(new PipelineSpec.Sync(5, 3));
+        assertKey(MINIMAL + "train: {sync: {everySteps: 0}}", "train.sync.everySteps");
+        assertKey(MINIMAL + "train: {sync: {every: 5}}", "train.sync.every");
     }
 
     @Test

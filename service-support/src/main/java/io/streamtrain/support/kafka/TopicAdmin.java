@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -20,6 +21,8 @@ public final class TopicAdmin {
 
     /** The largest message the ingest topic accepts. */
     public static final int INGEST_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** The largest sync message: the producers' max.request.size, about 1.5 million parameters in base64 JSON. */
+    public static final int SYNC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     private TopicAdmin() {
     }
@@ -38,6 +41,9 @@ public final class TopicAdmin {
                 NewTopic created = new NewTopic(topic.name(), partitions, (short) -1);
                 if (topic.compacted()) {
                     created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                } else if (topic.name().equals(Topics.SYNC)) {
+                    // A contribution carries a whole parameter vector (base64), up to the producers' request size.
+                    created.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SYNC_MAX_MESSAGE_BYTES)));
                 } else if (topic.name().equals(Topics.INGEST)) {
                     // Oversized records should reach ingest and be dead-lettered as TOO_LARGE, not bounce.
                     created.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(INGEST_MAX_MESSAGE_BYTES)));
@@ -58,6 +64,30 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * Adds partitions to the train batch topic until it has at least {@code partitions} (a group of that many
+     * trainers can then all work); returns the count it has now. Partitions are never removed.
+     */
+    public static int ensureTrainPartitions(String bootstrapServers, int partitions) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            int current = admin.describeTopics(List.of(Topics.BATCHES_TRAIN)).allTopicNames().get()
+                    .get(Topics.BATCHES_TRAIN).partitions().size();
+            if (current >= partitions) {
+                return current;
+            }
+            admin.createPartitions(Map.of(Topics.BATCHES_TRAIN, NewPartitions.increaseTo(partitions))).all().get();
+            return partitions;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while adding partitions", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot add partitions to " + Topics.BATCHES_TRAIN + ": " + e.getCause(),
+                    e);
         }
     }
 }

@@ -1,0 +1,119 @@
+package io.streamtrain.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.testing.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several trainer processes, one model: the demo on 12,000 shuttle rows with one trainer alone, with a group of
+ * two, and with a group of three of which one is killed with SIGKILL mid-run (the demo restarts it and it joins
+ * again). Every group's final model has each batch exactly once per epoch in its lineage, reaches the single
+ * trainer's validation accuracy within 2%, and no sync round waited longer than the spec's timeout.
+ */
+class GroupTrainingTest {
+
+    private static final Path SHUTTLE = Path.of("../datasets/shuttle");
+    private static final int TIMEOUT_SECONDS = 8;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void twoAndThreeTrainersTrainEachBatchOnceAndMatchOneTrainer() throws Exception {
+        Path data = work.resolve("shuttle-12k.csv");
+        List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
+        Files.write(data, lines.subList(0, 12_001));
+
+        JsonNode single = run("group-one", 1, false);
+        JsonNode two = run("group-two", 2, false);
+        JsonNode three = run("group-three", 3, true);
+
+        double baseline = finalAccuracy(single);
+        System.out.printf("group training: final accuracy 1 trainer %.4f, 2 trainers %.4f, 3 trainers (one killed)"
+                + " %.4f; lineage %s / %s%n", baseline, finalAccuracy(two), finalAccuracy(three), two.path("lineage"),
+                three.path("lineage"));
+        assertThat(baseline).isGreaterThan(0.9);
+        for (JsonNode group : List.of(two, three)) {
+            assertThat(group.path("lineage").path("duplicates").asLong()).isZero();
+            assertThat(group.path("lineage").path("missing").asLong()).isZero();
+            assertThat(group.path("lineage").path("batches").asLong())
+                    .isEqualTo(2 * group.path("batches").path("train").asLong()).isPositive();
+            assertThat(finalAccuracy(group)).isCloseTo(baseline, org.assertj.core.data.Offset.offset(0.02));
+        }
+        assertThat(three.path("restarts").path("trainer-service-3").asInt()).isEqualTo(1);
+        assertThat(three.path("finalCheckpoint").path("stopReason").asText()).contains("completed 2 epochs");
+    }
+
+    /** Runs the demo; with {@code kill}, the third trainer is killed once the group has written a checkpoint. */
+    private JsonNode run(String name, int trainers, boolean kill) throws Exception {
+        String spec = Files.readString(SHUTTLE.resolve("pipeline.yaml"))
+                .replace("pipeline: shuttle", "pipeline: " + name)
+                .replace("size: 256", "size: 64")
+                .replace("warmupRecords: 5000", "warmupRecords: 2000")
+                .replace("epochs: 5", "epochs: 2")
+                .replace("checkpointEvery: 200", "checkpointEvery: 40"
+                        + (trainers > 1 ? "\n  sync: {everySteps: 10, timeoutSeconds: " + TIMEOUT_SECONDS + "}" : ""));
+        Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);
+        Path runDir = work.resolve(name);
+        Path report = work.resolve(name + ".json");
+        CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> StreamTrainCli.run("demo", "--kafka",
+                EmbeddedKafka.shared().bootstrapServers(), "--spec", specFile.toString(), "--data",
+                work.resolve("shuttle-12k.csv").toString(), "--workdir", runDir.toString(), "--report",
+                report.toString(), "--trainers", Integer.toString(trainers), "--timeout", "PT6M"));
+        if (kill) {
+            Path pidFile = runDir.resolve("pids/trainer-service-3.pid");
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> count(runDir.resolve("checkpoints/" + name)) >= 2);
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        }
+        assertThat(demo.get()).isZero();
+        if (trainers > 1) {
+            for (String survivor : List.of("trainer-service", "trainer-service-2")) {
+                assertThat(longestRoundWait(runDir.resolve("logs/" + survivor + ".log")))
+                        .isLessThanOrEqualTo(TIMEOUT_SECONDS * 1000L + 1000L);
+            }
+        }
+        return EventCodec.mapper().readTree(Files.readAllBytes(report));
+    }
+
+    private static double finalAccuracy(JsonNode report) {
+        JsonNode last = null;
+        for (JsonNode evaluation : report.path("evaluations")) {
+            if (evaluation.path("finalCheckpoint").asBoolean()) {
+                last = evaluation;
+            }
+        }
+        assertThat(last).as("an evaluation of the final checkpoint").isNotNull();
+        return last.path("metrics").path("accuracy").asDouble();
+    }
+
+    /** The longest wait for a sync round a trainer reported when its run completed. */
+    private static long longestRoundWait(Path log) throws Exception {
+        Matcher matcher = Pattern.compile("waited at most (\\d+) ms for a sync round").matcher(Files.readString(log));
+        assertThat(matcher.find()).as("completion line in " + log).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    private static long count(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+}

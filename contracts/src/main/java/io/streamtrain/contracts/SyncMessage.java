@@ -1,0 +1,58 @@
+package io.streamtrain.contracts;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A message between the trainers of one pipeline on {@link Topics#SYNC} (key = pipeline; one partition, so every
+ * trainer reads the same order and closes the same rounds with the same members).
+ *
+ * <ul>
+ *   <li>{@code CONTRIBUTION}: a member's parameters after its local steps of round {@code round}, weighted by the
+ *   {@code samples} they were trained on; the batches it trained (ids in training order), the next offset of every
+ *   train partition it read, and the partitions that delivered their end-of-data marker in {@code epoch}.</li>
+ *   <li>{@code CLOSE}: a member that waited the spec's timeout for round {@code round} closes it without those
+ *   still missing.</li>
+ *   <li>{@code LEAVE}: a member that shuts down; later rounds do not wait for it.</li>
+ * </ul>
+ * Parameters travel as little-endian float32 (base64 in JSON).
+ */
+public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long round, String member, int epoch,
+                          long samples, List<String> batchIds, Map<Integer, Long> offsets, List<Integer> finished,
+                          double loss, byte[] parameters, long sentAt) {
+
+    public enum Kind { CONTRIBUTION, CLOSE, LEAVE }
+
+    public static SyncMessage contribution(String pipeline, long round, String member, int epoch, long samples,
+                                           List<String> batchIds, Map<Integer, Long> offsets,
+                                           List<Integer> finished, double loss, float[] parameters) {
+        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CONTRIBUTION, round, member, epoch, samples,
+                List.copyOf(batchIds), Map.copyOf(offsets), List.copyOf(finished), loss, bytes(parameters),
+                System.currentTimeMillis());
+    }
+
+    public static SyncMessage close(String pipeline, long round, String member) {
+        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CLOSE, round, member, 0, 0, List.of(),
+                Map.of(), List.of(), Double.NaN, null, System.currentTimeMillis());
+    }
+
+    public static SyncMessage leave(String pipeline, String member) {
+        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.LEAVE, 0, member, 0, 0, List.of(), Map.of(),
+                List.of(), Double.NaN, null, System.currentTimeMillis());
+    }
+
+    /** The contributed parameters. */
+    public float[] parameterVector() {
+        float[] values = new float[parameters.length / 4];
+        ByteBuffer.wrap(parameters).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static byte[] bytes(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+}

@@ -1,0 +1,200 @@
+package io.streamtrain.trainer;
+
+import io.streamtrain.contracts.SyncMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The rounds of a group of trainers, decided from the sync topic alone. In: the messages of {@code streamtrain.sync.v1}
+ * for one pipeline, in topic order, with the offset of each. Out: each closed round's {@link Result}: the averaged
+ * parameters, who was included, and the group's state after it (epoch, offsets of every train partition, the
+ * lineage, steps and samples). Every trainer that reads the same messages reaches the same results, so the rounds
+ * need no coordinator.
+ *
+ * <p>Round {@code r} is open once round {@code r-1} closed. It takes contributions for {@code r} in topic order
+ * and closes as soon as every member of round {@code r-1} (less those that left) contributed, at its first
+ * contribution when no one is expected, or at a {@code CLOSE} for {@code r} (a member waited the timeout).
+ * Anything for another round, and a contribution of a stale epoch, is ignored: its sender finds itself left out of
+ * the result and drops that work. The average is weighted by samples, summed in topic order in double precision;
+ * a round without samples keeps the parameters of its first contribution.
+ *
+ * <p>The epoch ends with the round in which the last partition delivered its end-of-data marker; then the offsets
+ * start again from the beginning of every partition, or, after the last epoch, the run is complete.
+ */
+final class SyncRounds {
+
+    /** A closed round and the group's state after it. */
+    record Result(long round, float[] parameters, List<String> members, String writer, int epoch,
+                  boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset) {
+    }
+
+    private final int partitions;
+    private final int epochs;
+    private long closedRound;
+    private int epoch;
+    private long steps;
+    private long samples;
+    private final Map<Integer, Long> offsets = new HashMap<>();
+    private final Set<Integer> finished = new TreeSet<>();
+    private final Lineage lineage;
+    private Set<String> expected = new LinkedHashSet<>();
+    private final List<SyncMessage> open = new ArrayList<>();
+    private Result last;
+
+    /** A group at its start, or as restored from a checkpoint written after round {@code closedRound}. */
+    SyncRounds(int partitions, int epochs, long closedRound, int epoch, long steps, long samples,
+               Map<Integer, Long> offsets, List<Integer> finished, Lineage lineage) {
+        this.partitions = partitions;
+        this.epochs = epochs;
+        this.closedRound = closedRound;
+        this.epoch = epoch;
+        this.steps = steps;
+        this.samples = samples;
+        this.offsets.putAll(offsets);
+        this.finished.addAll(finished);
+        this.lineage = lineage;
+    }
+
+    /** Takes the next message of the sync topic; returns the round it closed, or null. */
+    Result accept(SyncMessage message, long offset) {
+        switch (message.kind()) {
+            case CONTRIBUTION -> {
+                boolean fresh = message.round() == closedRound + 1 && message.epoch() == epoch
+                        && open.stream().noneMatch(m -> m.member().equals(message.member()));
+                if (!fresh) {
+                    return null;
+                }
+                open.add(message);
+                return allExpectedIn() ? close(offset) : null;
+            }
+            case CLOSE -> {
+                return message.round() == closedRound + 1 && !open.isEmpty() ? close(offset) : null;
+            }
+            case LEAVE -> {
+                expected.remove(message.member());
+                return !open.isEmpty() && allExpectedIn() ? close(offset) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private boolean allExpectedIn() {
+        Set<String> contributed = new LinkedHashSet<>();
+        open.forEach(m -> contributed.add(m.member()));
+        return contributed.containsAll(expected);
+    }
+
+    private Result close(long offset) {
+        float[] average = average(open);
+        List<String> members = new ArrayList<>();
+        for (SyncMessage contribution : open) {
+            members.add(contribution.member());
+            for (String batchId : contribution.batchIds()) {
+                lineage.add(epoch, batchId);
+            }
+            steps += contribution.batchIds().size();
+            samples += contribution.samples();
+            offsets.putAll(contribution.offsets());
+            finished.addAll(contribution.finished());
+        }
+        int closedEpoch = epoch;
+        boolean epochEnded = finished.size() >= partitions;
+        boolean complete = epochEnded && epoch >= epochs;
+        if (epochEnded && !complete) {
+            epoch++;
+            offsets.clear();
+            finished.clear();
+        }
+        closedRound++;
+        expected = new LinkedHashSet<>(members);
+        String writer = open.get(0).member();
+        open.clear();
+        last = new Result(closedRound, average, List.copyOf(members), writer, closedEpoch, epochEnded, complete,
+                steps, samples, offset + 1);
+        return last;
+    }
+
+    /** Weighted by samples, in topic order; the first contribution's parameters when no one trained. */
+    static float[] average(List<SyncMessage> contributions) {
+        long total = contributions.stream().mapToLong(SyncMessage::samples).sum();
+        float[] first = contributions.get(0).parameterVector();
+        if (total == 0 || contributions.size() == 1) {
+            return first;
+        }
+        double[] sum = new double[first.length];
+        for (SyncMessage contribution : contributions) {
+            if (contribution.samples() == 0) {
+                continue;
+            }
+            float[] values = contribution.parameterVector();
+            if (values.length != sum.length) {
+                throw new IllegalStateException("member " + contribution.member() + " contributed " + values.length
+                        + " parameters, not " + sum.length);
+            }
+            double weight = contribution.samples();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += weight * values[i];
+            }
+        }
+        float[] average = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            average[i] = (float) (sum[i] / total);
+        }
+        return average;
+    }
+
+    /** The round contributions are taken for now. */
+    long openRound() {
+        return closedRound + 1;
+    }
+
+    /** Whether someone contributed to the open round (the others should join it). */
+    boolean roundUnderWay() {
+        return !open.isEmpty();
+    }
+
+    boolean contributedToOpenRound(String member) {
+        return open.stream().anyMatch(m -> m.member().equals(member));
+    }
+
+    long closedRound() {
+        return closedRound;
+    }
+
+    int epoch() {
+        return epoch;
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    long samples() {
+        return samples;
+    }
+
+    /** The next offset to train per partition in this epoch (absent: from the beginning). */
+    Map<Integer, Long> offsets() {
+        return Map.copyOf(offsets);
+    }
+
+    List<Integer> finished() {
+        return List.copyOf(finished);
+    }
+
+    Lineage lineage() {
+        return lineage;
+    }
+
+    /** The latest closed round seen, or null before any. */
+    Result last() {
+        return last;
+    }
+}

@@ -1,0 +1,101 @@
+package io.streamtrain.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtrain.contracts.SyncMessage;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How rounds close, what they average and what the group's offsets and lineage become, from messages alone. */
+class SyncRoundsTest {
+
+    private static final String PIPELINE = "sync-test";
+
+    private static SyncRounds group(int partitions, int epochs) {
+        return new SyncRounds(partitions, epochs, 0, 1, 0, 0, Map.of(), List.of(), new Lineage(0, null));
+    }
+
+    private static SyncMessage contribution(long round, String member, int epoch, long samples, List<String> batches,
+                                            Map<Integer, Long> offsets, List<Integer> finished, float... values) {
+        return SyncMessage.contribution(PIPELINE, round, member, epoch, samples, batches, offsets, finished, 0.5,
+                values);
+    }
+
+    @Test
+    void theFirstRoundClosesAtOnceAndLaterRoundsWaitForEveryMemberOfThePreviousOne() {
+        SyncRounds rounds = group(2, 1);
+        SyncRounds.Result first = rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 1f), 0);
+        assertThat(first.members()).containsExactly("a");
+        // b joins round 2 before a: the round still waits for a.
+        assertThat(rounds.accept(contribution(2, "b", 1, 0, List.of(), Map.of(), List.of(), 1f), 1)).isNull();
+        SyncRounds.Result second = rounds.accept(contribution(2, "a", 1, 10, List.of("b1"), Map.of(0, 1L), List.of(),
+                3f), 2);
+        assertThat(second.members()).containsExactly("b", "a");
+        assertThat(second.parameters()).containsExactly(3f);
+        // Round 3 waits for both a and b.
+        assertThat(rounds.accept(contribution(3, "a", 1, 10, List.of("b2"), Map.of(0, 2L), List.of(), 5f), 3))
+                .isNull();
+        SyncRounds.Result third = rounds.accept(contribution(3, "b", 1, 30, List.of("b3", "b4"), Map.of(1, 2L),
+                List.of(), 1f), 4);
+        // Weighted by samples: (10 * 5 + 30 * 1) / 40 = 2.
+        assertThat(third.parameters()).containsExactly(2f);
+        assertThat(third.writer()).isEqualTo("a");
+        assertThat(third.steps()).isEqualTo(4);
+        assertThat(third.closedAtOffset()).isEqualTo(5);
+        assertThat(rounds.offsets()).isEqualTo(Map.of(0, 2L, 1, 2L));
+        assertThat(new String(rounds.lineage().file())).isEqualTo("1 b1\n1 b2\n1 b3\n1 b4\n");
+    }
+
+    @Test
+    void aRoundClosedAfterTheTimeoutLeavesTheLateMemberOutAndItsWorkUncounted() {
+        SyncRounds rounds = group(2, 1);
+        rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 0);
+        rounds.accept(contribution(2, "b", 1, 0, List.of(), Map.of(), List.of(), 0f), 1);
+        rounds.accept(contribution(2, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 2);
+        assertThat(rounds.accept(contribution(3, "a", 1, 10, List.of("a1"), Map.of(0, 1L), List.of(), 1f), 3))
+                .isNull();
+        SyncRounds.Result closed = rounds.accept(SyncMessage.close(PIPELINE, 3, "a"), 4);
+        assertThat(closed.members()).containsExactly("a");
+        // b's late contribution to round 3 counts nowhere: its batch is not in the lineage, its offset not taken.
+        assertThat(rounds.accept(contribution(3, "b", 1, 10, List.of("b1"), Map.of(1, 1L), List.of(), 9f), 5))
+                .isNull();
+        assertThat(rounds.offsets()).isEqualTo(Map.of(0, 1L));
+        assertThat(rounds.lineage().count()).isEqualTo(1);
+        // A second CLOSE of the same round changes nothing; round 4 expects a only.
+        assertThat(rounds.accept(SyncMessage.close(PIPELINE, 3, "b"), 6)).isNull();
+        assertThat(rounds.accept(contribution(4, "a", 1, 0, List.of(), Map.of(), List.of(), 1f), 7)).isNotNull();
+    }
+
+    @Test
+    void aMemberThatLeavesIsNotWaitedFor() {
+        SyncRounds rounds = group(1, 1);
+        rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 0);
+        rounds.accept(contribution(2, "b", 1, 0, List.of(), Map.of(), List.of(), 0f), 1);
+        assertThat(rounds.accept(contribution(2, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 2).members())
+                .containsExactly("b", "a");
+        assertThat(rounds.accept(contribution(3, "a", 1, 5, List.of("x"), Map.of(0, 1L), List.of(), 1f), 3)).isNull();
+        assertThat(rounds.accept(SyncMessage.leave(PIPELINE, "b"), 4).members()).containsExactly("a");
+    }
+
+    @Test
+    void theEpochEndsWhenEveryPartitionFinishedAndTheRunAfterTheLastEpoch() {
+        SyncRounds rounds = group(2, 2);
+        SyncRounds.Result first = rounds.accept(contribution(1, "a", 1, 4, List.of("p0"), Map.of(0, 2L), List.of(0),
+                1f), 0);
+        assertThat(first.epochEnded()).isFalse();
+        SyncRounds.Result second = rounds.accept(contribution(2, "a", 1, 4, List.of("p1"), Map.of(1, 2L), List.of(1),
+                1f), 1);
+        assertThat(second.epochEnded()).isTrue();
+        assertThat(second.complete()).isFalse();
+        assertThat(rounds.epoch()).isEqualTo(2);
+        assertThat(rounds.offsets()).isEmpty();
+        // A contribution still labelled with the old epoch is stale.
+        assertThat(rounds.accept(contribution(3, "a", 1, 4, List.of("p0"), Map.of(0, 2L), List.of(0), 1f), 2))
+                .isNull();
+        SyncRounds.Result last = rounds.accept(contribution(3, "a", 2, 8, List.of("p0", "p1"), Map.of(0, 2L, 1, 2L),
+                List.of(0, 1), 1f), 3);
+        assertThat(last.complete()).isTrue();
+        assertThat(new String(rounds.lineage().file())).isEqualTo("1 p0\n1 p1\n2 p0\n2 p1\n");
+    }
+}
