@@ -47,6 +47,11 @@ class TrainerCrashRecoveryTest {
         assertThat(killed.path("parametersSha256").asText()).hasSize(64)
                 .isEqualTo(straight.path("parametersSha256").asText());
         assertThat(interrupted.path("champion").path("parametersSha256").asText()).hasSize(64);
+        // The lineage file carried through every restart names each batch once per epoch.
+        assertThat(interrupted.path("lineage").path("batches").asLong()).isEqualTo(killed.path("lineageBatches")
+                .asLong());
+        assertThat(interrupted.path("lineage").path("duplicates").asLong()).isZero();
+        assertThat(interrupted.path("lineage").path("missing").asLong()).isZero();
     }
 
     /** Runs the demo on iris as pipeline {@code name}, killing the trainer after the given numbers of checkpoints. */

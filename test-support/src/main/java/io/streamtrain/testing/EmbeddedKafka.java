@@ -47,6 +47,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A broker of its own, for a test that changes what the others rely on (such as the number of train
+     * partitions, a property of the topic every pipeline shares); the caller closes it.
+     */
+    public static EmbeddedKafka startPrivate() {
+        try {
+            return new EmbeddedKafka();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start an in-process Kafka broker", e);
+        }
+    }
+
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }

@@ -65,6 +65,7 @@ import org.jboss.logging.Logger;
 public class GroupTrainingLoop {
 
     private static final Logger LOG = Logger.getLogger(GroupTrainingLoop.class);
+    private static final long SYNC_POLL_NANOS = 10_000_000L;
 
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
@@ -94,6 +95,12 @@ public class GroupTrainingLoop {
     private boolean closeSent;
     private long lastCheckpointStep;
     private long maxRoundWaitMillis;
+    /** Where this member's time went: optimizer steps, reading batches, contributing, waiting for rounds. */
+    private long stepNanos;
+    private long readNanos;
+    private long contributeNanos;
+    private long awaitNanos;
+    private long lastSyncPoll;
 
     public GroupTrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
                              ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
@@ -142,6 +149,8 @@ public class GroupTrainingLoop {
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        // Seeks after a round wait for the fetch in flight; keep its wait at the broker short.
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         consumer = new KafkaConsumer<>(properties);
         loop = PollingThread.start("group-training-loop", this::run, consumer);
     }
@@ -177,14 +186,22 @@ public class GroupTrainingLoop {
                     spec.pipeline(), partitions, spec.train().sync().everySteps());
             while (polling.running()) {
                 if (awaitedRound >= 0) {
+                    long start = System.nanoTime();
                     awaitRound();
+                    awaitNanos += System.nanoTime() - start;
                 } else {
                     boolean idle = trainNext();
-                    for (SyncRounds.Result result : channel.poll(Duration.ZERO)) {
-                        apply(result);
+                    // Others' rounds matter between steps, but polling the sync topic every step costs.
+                    if (idle || System.nanoTime() - lastSyncPoll > SYNC_POLL_NANOS) {
+                        lastSyncPoll = System.nanoTime();
+                        for (SyncRounds.Result result : channel.poll(Duration.ZERO)) {
+                            apply(result);
+                        }
                     }
                     if (awaitedRound < 0 && shouldContribute(idle)) {
+                        long start = System.nanoTime();
                         contribute();
+                        contributeNanos += System.nanoTime() - start;
                     }
                 }
                 if (rounds.last() != null && rounds.last().complete()) {
@@ -261,7 +278,9 @@ public class GroupTrainingLoop {
     /** Trains on the next message of an active partition; true when none was there (idle). */
     private boolean trainNext() throws IOException {
         if (buffered.isEmpty()) {
+            long start = System.nanoTime();
             consumer.poll(Duration.ofMillis(100)).forEach(buffered::add);
+            readNanos += System.nanoTime() - start;
         }
         ConsumerRecord<String, byte[]> record = buffered.poll();
         if (record == null) {
@@ -291,6 +310,7 @@ public class GroupTrainingLoop {
         long start = System.nanoTime();
         StepResult result = session.step(batch, progress.step() + 1);
         long took = System.nanoTime() - start;
+        stepNanos += took;
         if (!result.applied()) {
             progress.recordSkip("batch " + batch.batchId() + ": " + result.skipReason());
             metrics.skipped();
@@ -441,8 +461,10 @@ public class GroupTrainingLoop {
                 + rounds.steps() + " (longest wait for a sync round: " + maxRoundWaitMillis + " ms, "
                 + channel.bytesSent() + " bytes sent)");
         LOG.infof("group training of '%s' complete: %d steps, %d batches in the lineage; trainer %s waited at most"
-                + " %d ms for a sync round and sent %d bytes", spec.pipeline(), rounds.steps(),
-                rounds.lineage().count(), member, maxRoundWaitMillis, channel.bytesSent());
+                + " %d ms for a sync round and sent %d bytes; its time: %d ms in steps, %d ms reading batches, %d ms"
+                + " contributing, %d ms waiting for rounds", spec.pipeline(), rounds.steps(), rounds.lineage().count(),
+                member, maxRoundWaitMillis, channel.bytesSent(), stepNanos / 1_000_000, readNanos / 1_000_000,
+                contributeNanos / 1_000_000, awaitNanos / 1_000_000);
         channel.send(SyncMessage.leave(spec.pipeline(), member));
         left = true;
         while (polling.running()) {

@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,8 +35,14 @@ final class SyncChannel implements AutoCloseable {
     SyncChannel(KafkaSettings kafka, String pipeline, String member, SyncRounds rounds, long fromOffset) {
         this.pipeline = pipeline;
         this.rounds = rounds;
-        this.consumer = new KafkaConsumer<>(kafka.consumer("trainer-sync-" + member, null));
-        this.producer = new KafkaProducer<>(kafka.producer("trainer-sync-" + member));
+        Properties consumerProperties = kafka.consumer("trainer-sync-" + member, null);
+        // The broker answers one request per connection at a time: a fetch waiting there for new data would hold
+        // up the end-offset lookup of every catch-up for as long as it may wait (500 ms by default).
+        consumerProperties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        this.consumer = new KafkaConsumer<>(consumerProperties);
+        Properties producerProperties = kafka.producer("trainer-sync-" + member);
+        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(producerProperties);
         consumer.assign(List.of(partition));
         consumer.seek(partition, fromOffset);
     }

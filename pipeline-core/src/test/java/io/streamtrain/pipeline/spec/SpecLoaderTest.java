@@ -43,6 +43,7 @@ class SpecLoaderTest {
                 .isEqualTo(new PipelineSpec.Sync(5, 3));
         assertKey(MINIMAL + "train: {sync: {everySteps: 0}}", "train.sync.everySteps");
         assertKey(MINIMAL + "train: {sync: {every: 5}}", "train.sync.every");
+        assertKey(MINIMAL + "train: {patience: 3, sync: {}}", "train.patience");
     }
 
     @Test
