@@ -65,11 +65,30 @@ class GroupTrainingTest {
             assertThat(group.path("lineage").path("duplicates").asLong()).isZero();
             assertThat(group.path("lineage").path("missing").asLong()).isZero();
             assertThat(group.path("lineage").path("batches").asLong())
-                    .isEqualTo(2 * group.path("batches").path("train").asLong()).isPositive();
+                    .isEqualTo(3 * group.path("batches").path("train").asLong()).isPositive();
             assertThat(finalAccuracy(group)).isCloseTo(baseline, org.assertj.core.data.Offset.offset(0.02));
         }
         assertThat(three.path("restarts").path("trainer-service-3").asInt()).isEqualTo(1);
-        assertThat(three.path("finalCheckpoint").path("stopReason").asText()).contains("completed 2 epochs");
+        // Trainer 3, before and after its restart, read partitions it was given from the first round it
+        // contributed to after getting them (the second when a contribution was already on its way).
+        String log = Files.readString(work.resolve("group-three/logs/trainer-service-3.log"));
+        List<Long> roundsToJoin = new java.util.ArrayList<>();
+        long assignedAfter = -1;
+        Matcher line = Pattern.compile("assigned partitions \\[\\d[^]]*] after sync round (\\d+)"
+                + "|reads partitions \\[[^]]*] from sync round (\\d+)").matcher(log);
+        while (line.find()) {
+            if (line.group(1) != null) {
+                assignedAfter = Long.parseLong(line.group(1));
+            } else if (assignedAfter >= 0) {
+                roundsToJoin.add(Long.parseLong(line.group(2)) - assignedAfter);
+                assignedAfter = -1;
+            }
+        }
+        System.out.println("group training: trainer 3 read its partitions " + roundsToJoin + " rounds after getting them");
+        assertThat(log.split("joins the group", -1)).as("trainer 3 started twice").hasSize(3);
+        assertThat(log.substring(log.lastIndexOf("joins the group"))).contains("reads partitions");
+        assertThat(roundsToJoin).isNotEmpty().allSatisfy(n -> assertThat(n).isBetween(1L, 3L));
+        assertThat(three.path("finalCheckpoint").path("stopReason").asText()).contains("completed 3 epochs");
     }
 
     /** Runs the demo; with {@code kill}, the third trainer is killed once the group has written a checkpoint. */
@@ -78,7 +97,7 @@ class GroupTrainingTest {
                 .replace("pipeline: shuttle", "pipeline: " + name)
                 .replace("size: 256", "size: 64")
                 .replace("warmupRecords: 5000", "warmupRecords: 2000")
-                .replace("epochs: 5", "epochs: 2")
+                .replace("epochs: 5", "epochs: 3")
                 .replace("checkpointEvery: 200", "checkpointEvery: 40"
                         + (trainers > 1 ? "\n  sync: {everySteps: 10, timeoutSeconds: " + TIMEOUT_SECONDS + "}" : ""));
         Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);

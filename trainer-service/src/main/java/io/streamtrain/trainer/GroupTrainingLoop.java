@@ -236,9 +236,9 @@ public class GroupTrainingLoop {
             stats = saved.get().manifest().stats();
             session = new TrainingSession(spec, stats, threads);
             session.importState(saved.get().state());
-            rounds = new SyncRounds(partitions, spec.train().epochs(), resume.syncRound(), resume.epoch(),
-                    resume.step(), resume.samples(), resume.offsets(), resume.finished(),
-                    CheckpointPublisher.lineageOf(saved.get()));
+            rounds = new SyncRounds(partitions, spec.train().epochs(), resume.syncRound(),
+                    resume.syncMembers() == null ? List.of() : resume.syncMembers(), resume.epoch(), resume.step(),
+                    resume.samples(), resume.offsets(), resume.finished(), CheckpointPublisher.lineageOf(saved.get()));
             syncOffset = resume.syncOffset();
             lastCheckpointStep = resume.step();
             if (resume.complete()) {
@@ -249,7 +249,7 @@ public class GroupTrainingLoop {
         } else {
             stats = awaitStats();
             session = new TrainingSession(spec, stats, threads);
-            rounds = new SyncRounds(partitions, spec.train().epochs(), 0, 1, 0, 0, Map.of(), List.of(),
+            rounds = new SyncRounds(partitions, spec.train().epochs(), 0, List.of(), 1, 0, 0, Map.of(), List.of(),
                     new Lineage(0, null));
         }
         channel = new SyncChannel(kafka, spec.pipeline(), member, rounds, syncOffset);
@@ -448,7 +448,7 @@ public class GroupTrainingLoop {
     private void writeCheckpoint(SyncRounds.Result result) throws IOException {
         ResumePoint resume = new ResumePoint(rounds.epoch(), rounds.steps(), rounds.samples(), rounds.offsets(),
                 rounds.finished(), result.complete(), rounds.lineage().count(), rounds.lineage().sha256(),
-                result.round(), result.closedAtOffset());
+                result.round(), result.members(), result.closedAtOffset());
         String reason = result.complete() ? "completed " + result.epoch() + " epochs with a group of "
                 + result.members().size() + " trainer(s)" : null;
         checkpoints.publish(session, stats, progress, result.epochEnded() ? result.epoch() : rounds.epoch(),
@@ -506,8 +506,9 @@ public class GroupTrainingLoop {
                 consumer.pause(List.of(partition));
                 pending.put(partition.partition(), -1L);
             }
-            LOG.infof("trainer %s assigned partitions %s; it reads them after the next sync round", member,
-                    partitions.stream().map(TopicPartition::partition).toList());
+            LOG.infof("trainer %s assigned partitions %s after sync round %d; it reads them after the next round it"
+                    + " contributes to", member, partitions.stream().map(TopicPartition::partition).toList(),
+                    rounds.closedRound());
         }
 
         private void forget(Collection<TopicPartition> partitions) {

@@ -46,9 +46,13 @@ final class SyncRounds {
     private final List<SyncMessage> open = new ArrayList<>();
     private Result last;
 
-    /** A group at its start, or as restored from a checkpoint written after round {@code closedRound}. */
-    SyncRounds(int partitions, int epochs, long closedRound, int epoch, long steps, long samples,
-               Map<Integer, Long> offsets, List<Integer> finished, Lineage lineage) {
+    /**
+     * A group at its start, or as restored from a checkpoint written after round {@code closedRound}, whose
+     * {@code members} the next round waits for (without them a replay would close that round at its first
+     * contribution, unlike the members who saw it live).
+     */
+    SyncRounds(int partitions, int epochs, long closedRound, List<String> members, int epoch, long steps,
+               long samples, Map<Integer, Long> offsets, List<Integer> finished, Lineage lineage) {
         this.partitions = partitions;
         this.epochs = epochs;
         this.closedRound = closedRound;
@@ -58,6 +62,7 @@ final class SyncRounds {
         this.offsets.putAll(offsets);
         this.finished.addAll(finished);
         this.lineage = lineage;
+        this.expected = new LinkedHashSet<>(members);
     }
 
     /** Takes the next message of the sync topic; returns the round it closed, or null. */

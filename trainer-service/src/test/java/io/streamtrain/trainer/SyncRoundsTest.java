@@ -13,7 +13,7 @@ class SyncRoundsTest {
     private static final String PIPELINE = "sync-test";
 
     private static SyncRounds group(int partitions, int epochs) {
-        return new SyncRounds(partitions, epochs, 0, 1, 0, 0, Map.of(), List.of(), new Lineage(0, null));
+        return new SyncRounds(partitions, epochs, 0, List.of(), 1, 0, 0, Map.of(), List.of(), new Lineage(0, null));
     }
 
     private static SyncMessage contribution(long round, String member, int epoch, long samples, List<String> batches,
@@ -97,5 +97,34 @@ class SyncRoundsTest {
                 List.of(0, 1), 1f), 3);
         assertThat(last.complete()).isTrue();
         assertThat(new String(rounds.lineage().file())).isEqualTo("1 p0\n1 p1\n2 p0\n2 p1\n");
+    }
+
+    @Test
+    void aGroupRestoredFromACheckpointReplaysLaterRoundsAsTheyClosedLive() {
+        List<SyncMessage> topic = List.of(
+                contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f),
+                contribution(2, "b", 1, 0, List.of(), Map.of(), List.of(), 0f),
+                contribution(2, "a", 1, 10, List.of("a1"), Map.of(0, 1L), List.of(), 1f),
+                // Round 3: a first, then b; live, the round waits for both.
+                contribution(3, "a", 1, 10, List.of("a2"), Map.of(0, 2L), List.of(), 2f),
+                contribution(3, "b", 1, 10, List.of("b1"), Map.of(1, 1L), List.of(), 4f));
+        SyncRounds live = group(2, 1);
+        SyncRounds.Result afterTwo = null;
+        for (int offset = 0; offset < topic.size(); offset++) {
+            SyncRounds.Result result = live.accept(topic.get(offset), offset);
+            if (result != null && result.round() == 2) {
+                afterTwo = result;
+            }
+        }
+        // A checkpoint written after round 2 holds its members; the replay starts at its closing offset.
+        SyncRounds restored = new SyncRounds(2, 1, 2, afterTwo.members(), 1, afterTwo.steps(), afterTwo.samples(),
+                Map.of(0, 1L), List.of(), new Lineage(1, null));
+        for (long offset = afterTwo.closedAtOffset(); offset < topic.size(); offset++) {
+            restored.accept(topic.get((int) offset), offset);
+        }
+        assertThat(restored.last().members()).containsExactly("a", "b");
+        assertThat(restored.last().parameters()).containsExactly(3f);
+        assertThat(restored.offsets()).isEqualTo(live.offsets());
+        assertThat(restored.steps()).isEqualTo(live.steps());
     }
 }
