@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -52,7 +53,8 @@ import org.jboss.logging.Logger;
  * contribution of its parameters, batches and offsets to the open sync round; after each round the group's
  * averaged parameters; and, when this member is the round's writer (its first contributor), the group's
  * checkpoints: averaged parameters, this member's optimizer state, the offsets of every partition as of that round
- * and the lineage of every included batch.
+ * and the lineage of every included batch; and the group's offsets of its partitions committed to the consumer
+ * group, so that lag monitors (KEDA) see the group's progress.
  *
  * <p>Exactly once: the offsets and the lineage advance only through closed rounds. A member left out of a round
  * (it was slower than the timeout) drops its local steps and rereads its partitions from the round's offsets. A
@@ -101,6 +103,7 @@ public class GroupTrainingLoop {
     private long contributeNanos;
     private long awaitNanos;
     private long lastSyncPoll;
+    private long committedRound;
 
     public GroupTrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
                              ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
@@ -208,6 +211,7 @@ public class GroupTrainingLoop {
                     finish(polling);
                     return;
                 }
+                commitGroupOffsets();
             }
         } catch (WakeupException | InterruptedException e) {
             // Shutting down.
@@ -408,6 +412,31 @@ public class GroupTrainingLoop {
         if (member.equals(result.writer()) && (result.epochEnded() || result.complete()
                 || rounds.steps() / spec.train().checkpointEvery() > lastCheckpointStep / spec.train().checkpointEvery())) {
             writeCheckpoint(result);
+        }
+    }
+
+    /**
+     * After a round, commits the group's offsets of this member's partitions to the consumer group, for lag
+     * monitoring (and KEDA, which scales trainers on that lag). They are not read back: the rounds and the
+     * checkpoints are the source of truth.
+     */
+    private void commitGroupOffsets() {
+        if (committedRound == rounds.closedRound()) {
+            return;
+        }
+        committedRound = rounds.closedRound();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        Map<Integer, Long> offsets = rounds.offsets();
+        for (int partition : active) {
+            commits.put(new TopicPartition(Topics.BATCHES_TRAIN, partition),
+                    new OffsetAndMetadata(offsets.getOrDefault(partition, 0L)));
+        }
+        if (!commits.isEmpty()) {
+            consumer.commitAsync(commits, (done, error) -> {
+                if (error != null) {
+                    LOG.debugf("committing the group's offsets failed (monitoring only): %s", error.toString());
+                }
+            });
         }
     }
 
