@@ -49,6 +49,14 @@ public final class Topics {
             new TopicDefinition(EVALUATIONS, false),
             new TopicDefinition(MODELS, true));
 
+    /**
+     * The consumer group a pipeline's group of trainers shares the train batch partitions through; its committed
+     * offsets are the group's progress (what lag monitors and KEDA read).
+     */
+    public static String trainerGroup(String pipeline) {
+        return "streamtrain-trainer-" + pipeline;
+    }
+
     private Topics() {
     }
 }

@@ -148,7 +148,7 @@ public class GroupTrainingLoop {
             return;
         }
         Properties properties = kafka.consumer("trainer-" + spec.pipeline() + "-" + member,
-                "streamtrain-trainer-" + spec.pipeline());
+                Topics.trainerGroup(spec.pipeline()));
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
