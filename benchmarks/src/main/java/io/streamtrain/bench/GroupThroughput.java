@@ -29,7 +29,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * group of one, and of a group of two, each trainer on one thread, on the same batches (50 features, 7 classes,
  * hidden [64, 32]) spread over two partitions; and, from the sync topic, the rounds, the bytes a contribution
  * takes against the model's size, and the time a round added per trainer (group of one against the trainer
- * alone). The rate of a run is its samples over the time from its first progress event to its final checkpoint.
+ * alone). The rate of a run is its samples over the time from its first progress event (one per 100 ms) to its
+ * final checkpoint.
  *
  * <p>Run: {@code bench/group.sh [ROWS_PER_EPOCH (default 65536)] [EPOCHS (default 3)] [EVERY_STEPS (default 20)]}.
  */
@@ -182,7 +183,8 @@ public final class GroupThroughput {
             }
         }
         try (LocalServices group = LocalServices.start(home, names, spec, kafka.bootstrapServers(), dir,
-                Duration.ofSeconds(180), List.of("-Xmx256m", "-XX:+UseSerialGC"));
+                Duration.ofSeconds(180), List.of("-Xmx256m", "-XX:+UseSerialGC",
+                        "-Dstreamtrain.trainer.progress-interval=PT0.1S"));
              TrainerFixture.Events events = fixture.new Events(pipeline)) {
             events.awaitFinal(group, Duration.ofMinutes(20), e -> { });
             ProgressEvent first = events.progress.isEmpty() ? null : events.progress.get(0);
@@ -204,7 +206,8 @@ public final class GroupThroughput {
                 printWhereTimeWent(dir, names);
             }
             String label = syncKeys.isEmpty() ? "1 trainer, no train.sync" : "group of " + trainers;
-            System.out.printf(Locale.ROOT, "  %s: %,d samples in %.1f s%n", label, samples, seconds);
+            System.out.printf(Locale.ROOT, "  %s: %,d samples in %.1f s%s%n", label, samples, seconds,
+                    seconds < 1 ? " (too short to measure: give more rows per epoch or epochs)" : "");
             return new Run(label, samples, seconds, samples / seconds, rounds, contributions, bytes);
         } finally {
             fixture.close();
