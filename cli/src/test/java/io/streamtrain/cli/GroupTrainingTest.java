@@ -67,6 +67,9 @@ class GroupTrainingTest {
             assertThat(group.path("lineage").path("batches").asLong())
                     .isEqualTo(3 * group.path("batches").path("train").asLong()).isPositive();
             assertThat(finalAccuracy(group)).isCloseTo(baseline, org.assertj.core.data.Offset.offset(0.02));
+            // train.keepCheckpoints: 3 — evaluated checkpoints beyond the newest three (and the champion) are gone.
+            assertThat(count(Path.of(group.path("workdir").asText()).resolve("checkpoints")
+                    .resolve(group.path("pipeline").asText()))).isLessThan(group.path("checkpoints").asLong());
         }
         assertThat(three.path("restarts").path("trainer-service-3").asInt()).isEqualTo(1);
         // Trainer 3, before and after its restart, read partitions it was given from the first round it
@@ -99,7 +102,8 @@ class GroupTrainingTest {
                 .replace("warmupRecords: 5000", "warmupRecords: 2000")
                 .replace("epochs: 5", "epochs: 3")
                 .replace("checkpointEvery: 200", "checkpointEvery: 40"
-                        + (trainers > 1 ? "\n  sync: {everySteps: 10, timeoutSeconds: " + TIMEOUT_SECONDS + "}" : ""));
+                        + (trainers > 1 ? "\n  keepCheckpoints: 3\n  sync: {everySteps: 10, timeoutSeconds: "
+                        + TIMEOUT_SECONDS + "}" : ""));
         Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);
         Path runDir = work.resolve(name);
         Path report = work.resolve(name + ".json");

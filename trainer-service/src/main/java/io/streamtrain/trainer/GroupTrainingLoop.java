@@ -3,6 +3,7 @@ package io.streamtrain.trainer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SyncMessage;
 import io.streamtrain.contracts.Topics;
@@ -80,6 +81,8 @@ public class GroupTrainingLoop {
     private PollingThread loop;
     private KafkaConsumer<String, byte[]> consumer;
     private SyncChannel channel;
+    private EvaluationFollower evaluations;
+    private long lastEvaluationRead;
     private volatile boolean left;
 
     // The member's state; touched by the loop thread only (rebalance callbacks run inside its polls).
@@ -183,6 +186,9 @@ public class GroupTrainingLoop {
             if (!restore(partitions)) {
                 return;
             }
+            evaluations = new EvaluationFollower(kafka, spec.pipeline(), "trainer-evaluations-" + spec.pipeline()
+                    + "-" + member);
+            evaluations.start();
             consumer.subscribe(List.of(Topics.BATCHES_TRAIN), new Rebalance());
             state.set(TrainerState.Phase.TRAINING, "member " + member + " of the trainer group");
             LOG.infof("trainer %s joins the group of '%s' (%d partitions; averaging every %d steps)", member,
@@ -212,6 +218,7 @@ public class GroupTrainingLoop {
                     return;
                 }
                 commitGroupOffsets();
+                followEvaluations();
             }
         } catch (WakeupException | InterruptedException e) {
             // Shutting down.
@@ -226,6 +233,9 @@ public class GroupTrainingLoop {
             }
             if (channel != null) {
                 channel.close();
+            }
+            if (evaluations != null) {
+                evaluations.close();
             }
             consumer.close();
         }
@@ -440,6 +450,19 @@ public class GroupTrainingLoop {
         }
     }
 
+    /**
+     * Tells checkpoint retention which checkpoints were evaluated, at most every 250 ms; whichever member writes
+     * the next checkpoint then deletes those retention no longer needs.
+     */
+    private void followEvaluations() {
+        long now = System.nanoTime();
+        if (now - lastEvaluationRead < 250_000_000L) {
+            return;
+        }
+        lastEvaluationRead = now;
+        evaluations.poll(Duration.ZERO).forEach(checkpoints::observe);
+    }
+
     private void activatePending(long closedRound) {
         List<Integer> ready = new ArrayList<>();
         pending.forEach((partition, after) -> {
@@ -496,8 +519,15 @@ public class GroupTrainingLoop {
                 contributeNanos / 1_000_000, awaitNanos / 1_000_000);
         channel.send(SyncMessage.leave(spec.pipeline(), member));
         left = true;
+        // The writer of the last round keeps applying retention as the last evaluations arrive.
+        boolean writer = member.equals(rounds.last().writer());
         while (polling.running()) {
-            consumer.poll(Duration.ofSeconds(1));
+            consumer.poll(Duration.ofMillis(500));
+            List<EvaluationEvent> arrived = evaluations.poll(Duration.ofMillis(500));
+            arrived.forEach(checkpoints::observe);
+            if (writer && !arrived.isEmpty()) {
+                checkpoints.prune();
+            }
         }
     }
 

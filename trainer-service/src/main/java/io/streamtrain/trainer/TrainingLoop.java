@@ -4,7 +4,6 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.streamtrain.contracts.EvaluationEvent;
-import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.CheckpointWriter;
@@ -16,7 +15,6 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -75,7 +72,7 @@ public class TrainingLoop {
     private final long prefetchBytes;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaConsumer<String, byte[]> spareConsumer;
-    private KafkaConsumer<String, byte[]> evaluations;
+    private EvaluationFollower evaluations;
     private BatchFeed feed;
     private PollingThread loop;
 
@@ -100,8 +97,9 @@ public class TrainingLoop {
         consumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()));
         spareConsumer = new KafkaConsumer<>(BatchFeed.consumerProperties(kafka, "trainer-" + spec.pipeline()
                 + "-spare"));
-        evaluations = new KafkaConsumer<>(kafka.consumer("trainer-evaluations-" + spec.pipeline(), null));
-        loop = PollingThread.start("training-loop", this::run, consumer, evaluations);
+        evaluations = new EvaluationFollower(kafka, spec.pipeline(), "trainer-evaluations-" + spec.pipeline());
+        // Evaluation polls last at most a second: the loop sees the stop in time without a wakeup.
+        loop = PollingThread.start("training-loop", this::run, consumer);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -134,11 +132,7 @@ public class TrainingLoop {
                     .stream().map(p -> new TopicPartition(Topics.BATCHES_TRAIN, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            List<TopicPartition> evaluationPartitions = evaluations.partitionsFor(Topics.EVALUATIONS,
-                    Duration.ofSeconds(60)).stream().map(p -> new TopicPartition(Topics.EVALUATIONS, p.partition()))
-                    .toList();
-            evaluations.assign(evaluationPartitions);
-            evaluations.seekToBeginning(evaluationPartitions);
+            evaluations.start();
             Optional<CheckpointWriter.Restorable> saved = checkpoints.newest();
             if (saved.isPresent() && !restore(run, saved.get(), partitions)) {
                 state.set(TrainerState.Phase.COMPLETE, "the run is complete (checkpoint "
@@ -242,16 +236,12 @@ public class TrainingLoop {
      * checkpoints they made unnecessary.
      */
     private void readEvaluations(Run run, Duration timeout) {
-        boolean observed = false;
-        for (ConsumerRecord<String, byte[]> record : evaluations.poll(timeout)) {
-            if (spec.pipeline().equals(Messages.pipelineOf(record))) {
-                EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
-                run.earlyStopping.observe(evaluation);
-                checkpoints.observe(evaluation);
-                observed = true;
-            }
+        List<EvaluationEvent> arrived = evaluations.poll(timeout);
+        for (EvaluationEvent evaluation : arrived) {
+            run.earlyStopping.observe(evaluation);
+            checkpoints.observe(evaluation);
         }
-        if (observed) {
+        if (!arrived.isEmpty()) {
             checkpoints.prune();
         }
     }
