@@ -108,16 +108,22 @@ public final class EvaluatorLatency {
                     int port = evaluator.ports().get("evaluator-service");
                     String path = "/pipelines/" + PIPELINE + "/predict";
                     String url = "http://127.0.0.1:" + port + path;
-                    double[] baseline = sequentialLatencies(port, http -> http.get("/q/health/live"), requests);
-                    double[] latencies = sequentialLatencies(port, new Exchange() {
-                        private final Random random = new Random(1);
-
-                        @Override
-                        public KeepAliveHttpClient.Answer send(KeepAliveHttpClient http) throws Exception {
-                            return http.postJson(path, recordJson(random));
-                        }
-                    }, requests);
-                    double[] jdkClient = jdkClientLatencies(url, requests);
+                    double[] baseline;
+                    double[] latencies;
+                    try (KeepAliveHttpClient http = new KeepAliveHttpClient("127.0.0.1", port)) {
+                        baseline = latencies(requests, () -> () -> check(http.get("/q/health/live")));
+                        Random random = new Random(1);
+                        latencies = latencies(requests, () -> {
+                            String body = recordJson(random);
+                            return () -> check(http.postJson(path, body));
+                        });
+                    }
+                    HttpClient jdk = HttpClient.newHttpClient();
+                    Random jdkRandom = new Random(2);
+                    double[] jdkClient = latencies(requests, () -> {
+                        HttpRequest request = request(url, jdkRandom);
+                        return () -> send(jdk, request);
+                    });
                     double throughput = concurrentThroughput(url, 4, Duration.ofSeconds(5));
                     double[] sortedMillis = millis.clone();
                     Arrays.sort(sortedMillis);
@@ -210,51 +216,36 @@ public final class EvaluatorLatency {
                 .POST(HttpRequest.BodyPublishers.ofString(recordJson(random))).build();
     }
 
-    /** One request over a kept-alive connection. */
-    private interface Exchange {
-        KeepAliveHttpClient.Answer send(KeepAliveHttpClient http) throws Exception;
+    /** Sends one prepared request and checks its answer. */
+    private interface Send {
+        void send() throws Exception;
     }
 
-    /** Sorted latencies in ms of requests sent one at a time on one connection, after 2,000 warm-up requests. */
-    private static double[] sequentialLatencies(int port, Exchange exchange, int requests) throws Exception {
-        try (KeepAliveHttpClient http = new KeepAliveHttpClient("127.0.0.1", port)) {
-            for (int i = 0; i < 2000; i++) {
-                check(exchange.send(http));
-            }
-            double[] latencies = new double[requests];
-            for (int i = 0; i < requests; i++) {
-                long start = System.nanoTime();
-                KeepAliveHttpClient.Answer answer = exchange.send(http);
-                latencies[i] = (System.nanoTime() - start) / 1e6;
-                check(answer);
-            }
-            Arrays.sort(latencies);
-            return latencies;
+    /** Prepares the next request (outside the timed window) and returns how to send it. */
+    private interface NextRequest {
+        Send prepare();
+    }
+
+    /** Sorted latencies in ms of requests sent one at a time, after 2,000 warm-up requests. */
+    private static double[] latencies(int requests, NextRequest next) throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            next.prepare().send();
         }
+        double[] latencies = new double[requests];
+        for (int i = 0; i < requests; i++) {
+            Send send = next.prepare();
+            long start = System.nanoTime();
+            send.send();
+            latencies[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(latencies);
+        return latencies;
     }
 
     private static void check(KeepAliveHttpClient.Answer answer) {
         if (answer.status() != 200) {
             throw new IllegalStateException("the evaluator answered " + answer.status() + ": " + answer.body());
         }
-    }
-
-    /** The same as {@link #sequentialLatencies} for predict, through {@link HttpClient}. */
-    private static double[] jdkClientLatencies(String url, int requests) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Random random = new Random(2);
-        for (int i = 0; i < 2000; i++) {
-            send(http, request(url, random));
-        }
-        double[] latencies = new double[requests];
-        for (int i = 0; i < requests; i++) {
-            HttpRequest request = request(url, random);
-            long start = System.nanoTime();
-            send(http, request);
-            latencies[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(latencies);
-        return latencies;
     }
 
     private static double concurrentThroughput(String url, int clients, Duration length) throws Exception {

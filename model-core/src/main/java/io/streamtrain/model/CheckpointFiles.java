@@ -9,12 +9,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The files of a checkpoint directory: the parameters (DJL format) and the JSON manifest. */
+/** The files of a checkpoint directory: the parameters (DJL format), the JSON manifest and the lineage. */
 public final class CheckpointFiles {
 
     public static final String MODEL_NAME = "model";
     public static final String PARAMETERS = "model-0000.params";
     public static final String MANIFEST = "manifest.json";
+    /** The batches the parameters were trained on: one {@code epoch batchId} line each, in training order. */
+    public static final String LINEAGE = "lineage.txt";
 
     private CheckpointFiles() {
     }

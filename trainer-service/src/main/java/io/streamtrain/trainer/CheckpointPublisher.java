@@ -6,6 +6,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.model.CheckpointFiles;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
 import io.streamtrain.model.ResumePoint;
@@ -78,7 +79,7 @@ public class CheckpointPublisher {
             // The end of the last epoch fell on a step checkpoint: same parameters, only where to resume changed.
             written = writer.updateResume(lastWritten, manifest);
         } else {
-            written = writer.write(session, manifest, Map.of(Lineage.FILE, lineage.file()));
+            written = writer.write(session, manifest, Map.of(CheckpointFiles.LINEAGE, lineage.file()));
         }
         lastId = id;
         lastWritten = written;
@@ -131,7 +132,7 @@ public class CheckpointPublisher {
     /** The lineage a checkpoint was trained on, to continue it. */
     static Lineage lineageOf(CheckpointWriter.Restorable saved) throws IOException {
         ResumePoint resume = saved.manifest().resume();
-        Path file = saved.dir().resolve(Lineage.FILE);
+        Path file = saved.dir().resolve(CheckpointFiles.LINEAGE);
         return new Lineage(resume.lineageCount(), resume.lineageSha256(),
                 java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : "");
     }

@@ -8,12 +8,10 @@ import java.util.HexFormat;
 /**
  * The batches a model was trained on, in order: a count, a SHA-256 chained over the batch ids
  * ({@code h(n) = SHA-256(h(n-1) || id(n))}), and the list of {@code epoch batchId} lines that a checkpoint stores
- * as {@value #FILE} (so that anyone can check that each batch was trained once per epoch). Restored from a
+ * as {@code lineage.txt} (so that anyone can check that each batch was trained once per epoch). Restored from a
  * checkpoint, it continues the same chain and list.
  */
 final class Lineage {
-
-    static final String FILE = "lineage.txt";
 
     private long count;
     private byte[] digest;
@@ -24,7 +22,7 @@ final class Lineage {
         this.digest = sha256 == null ? new byte[32] : HexFormat.of().parseHex(sha256);
     }
 
-    /** Restored from a checkpoint: its count and digest, and its {@value #FILE} (empty when absent). */
+    /** Restored from a checkpoint: its count and digest, and its {@code lineage.txt} (empty when absent). */
     Lineage(long count, String sha256, String savedLines) {
         this(count, sha256);
         lines.append(savedLines);
@@ -51,7 +49,7 @@ final class Lineage {
         return HexFormat.of().formatHex(digest);
     }
 
-    /** The {@value #FILE} content: one {@code epoch batchId} line per batch, in training order. */
+    /** The {@code lineage.txt} content: one {@code epoch batchId} line per batch, in training order. */
     byte[] file() {
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }

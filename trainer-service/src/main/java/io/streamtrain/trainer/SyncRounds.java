@@ -129,16 +129,18 @@ final class SyncRounds {
     /** Weighted by samples, in topic order; the first contribution's parameters when no one trained. */
     static float[] average(List<SyncMessage> contributions) {
         long total = contributions.stream().mapToLong(SyncMessage::samples).sum();
-        float[] first = contributions.get(0).parameterVector();
         if (total == 0 || contributions.size() == 1) {
-            return first;
+            return contributions.get(0).parameterVector();
         }
-        double[] sum = new double[first.length];
+        double[] sum = null;
         for (SyncMessage contribution : contributions) {
             if (contribution.samples() == 0) {
                 continue;
             }
             float[] values = contribution.parameterVector();
+            if (sum == null) {
+                sum = new double[values.length];
+            }
             if (values.length != sum.length) {
                 throw new IllegalStateException("member " + contribution.member() + " contributed " + values.length
                         + " parameters, not " + sum.length);

@@ -1,6 +1,7 @@
 package io.streamtrain.cli.run;
 
 import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.model.CheckpointFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,13 +19,11 @@ import java.util.TreeSet;
  */
 final class LineageCheck {
 
-    static final String FILE = "lineage.txt";
-
     private LineageCheck() {
     }
 
     static RunReport.Lineage of(CheckpointEvent last, List<String> published) {
-        Path file = Path.of(last.path()).resolve(FILE);
+        Path file = Path.of(last.path()).resolve(CheckpointFiles.LINEAGE);
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -53,11 +52,12 @@ final class LineageCheck {
             }
         }
         long missing = 0;
+        Set<String> distinctPublished = new HashSet<>(published);
         for (int epoch : epochs) {
             if (epoch == epochs.last() && !lastEpochComplete) {
                 continue;
             }
-            for (String id : new HashSet<>(published)) {
+            for (String id : distinctPublished) {
                 if (!seen.contains(epoch + " " + id)) {
                     missing++;
                 }
