@@ -83,7 +83,17 @@ final class TrainerFixture {
         Path dir = Files.createDirectories(work.resolve(pipeline));
         Path specFile = Files.writeString(dir.resolve("pipeline.yaml"), spec);
         return LocalServices.start(home, List.of("trainer-service"), specFile, kafka.bootstrapServers(), dir,
-                Duration.ofSeconds(180), List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
+                Duration.ofSeconds(180), jvmOptions(heap));
+    }
+
+    /** The trainer's JVM options: the heap and serial GC, then those of {@code -Dbench.trainer.jvm} (commas). */
+    static List<String> jvmOptions(String heap) {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
+        String extra = System.getProperty("bench.trainer.jvm", "");
+        if (!extra.isBlank()) {
+            options.addAll(List.of(extra.split(",")));
+        }
+        return options;
     }
 
     /** Follows the progress and checkpoint events of one pipeline. */

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -14,8 +15,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,37 +89,59 @@ public final class TrainingSession implements AutoCloseable {
      * the dropout masks). A non-finite loss or gradient norm leaves parameters and optimizer state untouched.
      */
     public StepResult step(Batch batch, long stepNumber) {
-        if (reseedEachStep) {
-            engine.setRandomSeed((int) (seed * 1_000_003L + stepNumber));
-        }
         try (NDManager step = trainer.getManager().newSubManager()) {
             NDArray features = step.create(batch.features(), new Shape(batch.rows(), batch.cols()));
             NDArray labels = batch.classification()
                     ? step.create(batch.classes(), new Shape(batch.rows()))
                     : step.create(batch.targets(), new Shape(batch.rows(), 1));
-            float loss;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList predictions = trainer.forward(new NDList(features));
-                NDArray lossValue = trainer.getLoss().evaluate(new NDList(labels), predictions);
-                loss = lossValue.getFloat();
-                if (!Float.isFinite(loss)) {
-                    return new StepResult(loss, Double.NaN, false, "loss is " + loss);
-                }
-                collector.backward(lossValue);
-            }
-            double norm = Double.NaN;
-            if (clipGradNorm > 0) {
-                List<NDArray> gradients = gradients(step);
-                norm = GradientClipping.globalNorm(gradients);
-                if (!Double.isFinite(norm)) {
-                    GradientClipping.zero(gradients);
-                    return new StepResult(loss, norm, false, "gradient norm is " + norm);
-                }
-                GradientClipping.clip(gradients, norm, clipGradNorm);
-            }
-            trainer.step();
-            return new StepResult(loss, norm, true, null);
+            return step(step, features, labels, stepNumber);
         }
+    }
+
+    /**
+     * The same step on a batch in native memory: its buffer becomes the input tensors without a copy, and may be
+     * reused once this returns.
+     */
+    public StepResult step(DirectBatch batch, long stepNumber) {
+        if (batch.data().order() != ByteOrder.nativeOrder() || !batch.data().isDirect()) {
+            throw new IllegalArgumentException("batch " + batch.batchId() + " is not in a direct buffer of the "
+                    + "platform's byte order");
+        }
+        try (NDManager step = trainer.getManager().newSubManager()) {
+            NDArray features = step.create(batch.features(), new Shape(batch.rows(), batch.cols()), DataType.FLOAT32);
+            NDArray labels = batch.classification()
+                    ? step.create(batch.labels(), new Shape(batch.rows()), DataType.INT32)
+                    : step.create(batch.labels(), new Shape(batch.rows(), 1), DataType.FLOAT32);
+            return step(step, features, labels, stepNumber);
+        }
+    }
+
+    private StepResult step(NDManager step, NDArray features, NDArray labels, long stepNumber) {
+        if (reseedEachStep) {
+            engine.setRandomSeed((int) (seed * 1_000_003L + stepNumber));
+        }
+        float loss;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList predictions = trainer.forward(new NDList(features));
+            NDArray lossValue = trainer.getLoss().evaluate(new NDList(labels), predictions);
+            loss = lossValue.getFloat();
+            if (!Float.isFinite(loss)) {
+                return new StepResult(loss, Double.NaN, false, "loss is " + loss);
+            }
+            collector.backward(lossValue);
+        }
+        double norm = Double.NaN;
+        if (clipGradNorm > 0) {
+            List<NDArray> gradients = gradients(step);
+            norm = GradientClipping.globalNorm(gradients);
+            if (!Double.isFinite(norm)) {
+                GradientClipping.zero(gradients);
+                return new StepResult(loss, norm, false, "gradient norm is " + norm);
+            }
+            GradientClipping.clip(gradients, norm, clipGradNorm);
+        }
+        trainer.step();
+        return new StepResult(loss, norm, true, null);
     }
 
     /** The gradients of the trainable parameters, as handles owned by {@code manager}. */

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.pipeline.batch.DirectBatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import java.util.List;
@@ -153,6 +157,30 @@ class TrainingOptionsTest {
             StepResult result = session.step(lineBatches(1, 1, false).get(0), 1);
             assertThat(result.applied()).isTrue();
             assertThat(result.gradientNorm()).isGreaterThan(0.01);
+        }
+    }
+
+    @Test
+    void batchesInNativeMemoryTrainBitIdenticallyToArraysWhileTheirBufferIsReused() {
+        ByteBuffer reused = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.nativeOrder());
+        PipelineSpec classification = xor("{hidden: [16, 16], dropout: 0.2}", "{seed: 5}");
+        PipelineSpec regression = line("{loss: huber, seed: 2}");
+        for (var setup : List.of(java.util.Map.entry(classification, xorBatches(20, 11)),
+                java.util.Map.entry(regression, lineBatches(20, 3, false)))) {
+            NormalizationStats stats = setup.getKey() == classification ? XOR_STATS : LINE_STATS;
+            float[] fromArrays;
+            try (TrainingSession session = new TrainingSession(setup.getKey(), stats, 1)) {
+                steps(session, setup.getValue(), 1);
+                fromArrays = flatten(session.exportState());
+            }
+            try (TrainingSession session = new TrainingSession(setup.getKey(), stats, 1)) {
+                long step = 1;
+                for (Batch batch : setup.getValue()) {
+                    DirectBatch direct = BatchCodec.decode(ByteBuffer.wrap(BatchCodec.encode(batch)), bytes -> reused);
+                    assertThat(session.step(direct, step++).applied()).isTrue();
+                }
+                assertThat(flatten(session.exportState())).containsExactly(fromArrays);
+            }
         }
     }
 

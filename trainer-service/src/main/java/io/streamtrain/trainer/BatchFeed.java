@@ -1,10 +1,11 @@
 package io.streamtrain.trainer;
 
 import io.streamtrain.contracts.Topics;
-import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 
 /**
  * Reads the train batch topic on its own thread, ahead of training, so fetching and decoding overlap the
@@ -26,7 +28,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * partitions that ended the epoch). Out: a queue of {@link Item}s in the consumer's order, each with its
  * partition and offset: a decoded batch of the pipeline, its end-of-data marker, a message of another pipeline,
  * or one that is not a readable batch (with the reason). The queue holds at most {@code capacityBytes} of
- * batches.
+ * batches. Batches are decoded straight from the fetched bytes into pooled native buffers, which the trainer's
+ * tensors then use as they are: no batch data is copied on the heap or on the training thread, and the buffers
+ * are given back with {@link #release} after the step.
  *
  * <p>At a partition's end-of-data marker the feed pauses that partition and drops whatever follows it. Once every
  * partition has delivered its marker it reads the next epoch from the beginning right away, behind the markers in
@@ -44,32 +48,46 @@ final class BatchFeed implements AutoCloseable {
 
     enum Kind { BATCH, END_OF_DATA, OTHER_PIPELINE, UNREADABLE }
 
-    /** One message of the train batch topic, in order. */
-    record Item(Kind kind, int partition, long offset, Batch batch, String problem, int kilobytes) {
+    /** One message of the train batch topic, in order; a batch lies in native memory until it is given back. */
+    record Item(Kind kind, int partition, long offset, DirectBatch batch, String problem, int kilobytes) {
     }
 
     private final String pipeline;
     private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Semaphore room;
+    private final DirectBufferPool buffers = new DirectBufferPool();
     private final int capacityKilobytes;
     private final Set<Integer> ended = new HashSet<>();
     private final Thread thread;
-    private KafkaConsumer<String, byte[]> consumer;
-    private KafkaConsumer<String, byte[]> spare;
+    private KafkaConsumer<String, ByteBuffer> consumer;
+    private KafkaConsumer<String, ByteBuffer> spare;
     private boolean trained;
     private volatile boolean running = true;
     private volatile long consumerLag;
     private volatile Throwable failure;
 
-    /** The configuration of the feed's consumers: no group, read committed, short broker-side waits. */
+    /**
+     * At most this much is fetched per partition and request. The fetched data stays on the heap until its last
+     * batch is decoded: larger fetches (8 MB) outlived young collections and were promoted, so full collections
+     * stalled training every few seconds; 1 MB fetches cost the broker more requests than the cores could spare
+     * at 1,024-row batches. A batch larger than this still comes, alone.
+     */
+    static final int FETCH_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * The configuration of the feed's consumers: no group, read committed, short broker-side waits, and values
+     * as views of the fetched data (decoding copies them once, into native memory).
+     */
     static java.util.Properties consumerProperties(KafkaSettings kafka, String clientId) {
         java.util.Properties properties = kafka.consumer(clientId, null);
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(FETCH_BYTES));
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
         return properties;
     }
 
     /** {@code consumer} is assigned and positioned; {@code spare} is a second one with the same configuration. */
-    BatchFeed(KafkaConsumer<String, byte[]> consumer, KafkaConsumer<String, byte[]> spare, String pipeline,
+    BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, String pipeline,
               long capacityBytes) {
         this.consumer = consumer;
         this.spare = spare;
@@ -105,6 +123,11 @@ final class BatchFeed implements AutoCloseable {
         return item;
     }
 
+    /** Gives back the buffer of a batch that has been trained on (or skipped), for the next batches. */
+    void release(DirectBatch batch) {
+        buffers.give(batch.data());
+    }
+
     /** Train batches published but not yet trained on: the consumer's lag plus what waits in the queue. */
     long lag() {
         return consumerLag + queue.size();
@@ -113,7 +136,7 @@ final class BatchFeed implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records;
+                ConsumerRecords<String, ByteBuffer> records;
                 try {
                     records = consumer.poll(Duration.ofMillis(200));
                 } catch (WakeupException e) {
@@ -124,7 +147,7 @@ final class BatchFeed implements AutoCloseable {
                     lag += consumer.currentLag(partition).orElse(0);
                 }
                 consumerLag = lag;
-                for (ConsumerRecord<String, byte[]> record : records) {
+                for (ConsumerRecord<String, ByteBuffer> record : records) {
                     if (!ended.contains(record.partition())) {
                         offer(item(record));
                     }
@@ -162,7 +185,7 @@ final class BatchFeed implements AutoCloseable {
             consumer.resume(consumer.assignment());
             return;
         }
-        KafkaConsumer<String, byte[]> finished = consumer;
+        KafkaConsumer<String, ByteBuffer> finished = consumer;
         consumer = spare;
         spare = finished;
         spare.pause(spare.assignment());
@@ -170,9 +193,9 @@ final class BatchFeed implements AutoCloseable {
         consumer.seekToBeginning(consumer.assignment());
     }
 
-    private Item item(ConsumerRecord<String, byte[]> record) {
+    private Item item(ConsumerRecord<String, ByteBuffer> record) {
         // What the item holds against the queue's capacity; a batch larger than all of it still gets through.
-        int kilobytes = Math.min(capacityKilobytes, 1 + (record.value() == null ? 0 : record.value().length / 1024));
+        int kilobytes = Math.min(capacityKilobytes, 1 + (record.value() == null ? 0 : record.value().remaining() / 1024));
         if (!Messages.belongsTo(record, pipeline)) {
             return new Item(Kind.OTHER_PIPELINE, record.partition(), record.offset(), null, null, 1);
         }
@@ -180,7 +203,7 @@ final class BatchFeed implements AutoCloseable {
             return new Item(Kind.END_OF_DATA, record.partition(), record.offset(), null, null, 1);
         }
         try {
-            return new Item(Kind.BATCH, record.partition(), record.offset(), BatchCodec.decode(record.value()), null,
+            return new Item(Kind.BATCH, record.partition(), record.offset(), BatchCodec.decode(record.value(), buffers::take), null,
                     kilobytes);
         } catch (IllegalArgumentException | NullPointerException e) {
             return new Item(Kind.UNREADABLE, record.partition(), record.offset(), null,

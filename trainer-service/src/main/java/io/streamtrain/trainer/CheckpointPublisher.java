@@ -19,7 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * Writes a checkpoint of a training session and announces it. In: the session and where training stands. Out:
  * a checkpoint directory under {@code streamtrain.checkpoint-dir} (written atomically) and a
- * {@link CheckpointEvent} with its SHA-256 on {@code streamtrain.checkpoints.v1}, acknowledged before returning.
+ * {@link CheckpointEvent} with its SHA-256 on {@code streamtrain.checkpoints.v1}, sent without waiting (in order;
+ * a failed send fails the next checkpoint), the final one acknowledged before returning.
  * Parameters that are not all finite are never written. After each checkpoint, older ones are deleted as
  * {@code train.keepCheckpoints} allows ({@link CheckpointRetention}).
  */
@@ -43,6 +44,7 @@ public class CheckpointPublisher {
     private final TrainerMetrics metrics;
     private String lastId;
     private CheckpointWriter.Written lastWritten;
+    private final AtomicReference<IOException> announcementFailure = new AtomicReference<>();
 
     public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
                                @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir) {
@@ -88,21 +90,39 @@ public class CheckpointPublisher {
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),
                 written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now,
                 resume.lineageCount(), resume.lineageSha256(), stopReason);
-        try {
-            producer.send(Messages.data(Topics.CHECKPOINTS, spec.pipeline(), spec.pipeline(),
-                    EventCodec.toBytes(event))).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while announcing checkpoint " + id, e);
-        } catch (ExecutionException e) {
-            throw new IOException("cannot announce checkpoint " + id + ": " + e.getCause(), e.getCause());
-        }
+        announce(event);
         metrics.checkpoint(System.nanoTime() - started);
         LOG.infof("checkpoint %s: epoch %d, step %d, %d samples, loss %.4f, %.0f samples/s%s", id,
                 epoch, progress.step(), progress.samples(), window.meanLoss(), window.samplesPerSecond(),
                 finalCheckpoint ? " (final)" : "");
         prune();
         return event;
+    }
+
+    /**
+     * Sends the event. Training goes on while the broker acknowledges it: a failure of an earlier announcement
+     * fails this call, and a final checkpoint is acknowledged before this returns.
+     */
+    private void announce(CheckpointEvent event) throws IOException {
+        failIfAnnouncementFailed();
+        producer.send(Messages.data(Topics.CHECKPOINTS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)),
+                (metadata, e) -> {
+                    if (e != null) {
+                        announcementFailure.compareAndSet(null, new IOException("cannot announce checkpoint "
+                                + event.checkpointId() + ": " + e, e));
+                    }
+                });
+        if (event.finalCheckpoint()) {
+            producer.flush();
+            failIfAnnouncementFailed();
+        }
+    }
+
+    private void failIfAnnouncementFailed() throws IOException {
+        IOException failure = announcementFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Deletes the checkpoints retention no longer needs. */

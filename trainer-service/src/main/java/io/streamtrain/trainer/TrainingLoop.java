@@ -11,7 +11,7 @@ import io.streamtrain.model.Engines;
 import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
-import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -19,6 +19,7 @@ import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,8 +71,8 @@ public class TrainingLoop {
     private final TrainerState state;
     private final int threads;
     private final long prefetchBytes;
-    private KafkaConsumer<String, byte[]> consumer;
-    private KafkaConsumer<String, byte[]> spareConsumer;
+    private KafkaConsumer<String, ByteBuffer> consumer;
+    private KafkaConsumer<String, ByteBuffer> spareConsumer;
     private EvaluationFollower evaluations;
     private BatchFeed feed;
     private PollingThread loop;
@@ -196,7 +197,11 @@ public class TrainingLoop {
             case UNREADABLE -> LOG.warnf("skipped the message at %s-%d offset %d: not a readable batch (%s)",
                     Topics.BATCHES_TRAIN, item.partition(), item.offset(), item.problem());
             case BATCH -> {
-                return train(run, item.batch());
+                try {
+                    return train(run, item.batch());
+                } finally {
+                    feed.release(item.batch());
+                }
             }
             case OTHER_PIPELINE -> {
                 // Another pipeline sharing the topic.
@@ -295,7 +300,7 @@ public class TrainingLoop {
     }
 
     /** Trains on one batch; false when the run ended on a non-finite step ({@code train.onNonFinite: stop}). */
-    private boolean train(Run run, Batch batch) throws Exception {
+    private boolean train(Run run, DirectBatch batch) throws Exception {
         if (run.session == null) {
             run.stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
             run.session = new TrainingSession(spec, run.stats, threads);
@@ -320,7 +325,7 @@ public class TrainingLoop {
     }
 
     /** A step that was not applied; false when the run ends on it. */
-    private boolean nonFinite(Run run, Batch batch, StepResult result) throws Exception {
+    private boolean nonFinite(Run run, DirectBatch batch, StepResult result) throws Exception {
         String reason = "batch " + batch.batchId() + " after step " + run.progress.step() + ": "
                 + result.skipReason();
         run.progress.recordSkip(reason);

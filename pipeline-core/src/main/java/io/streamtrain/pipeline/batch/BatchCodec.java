@@ -3,6 +3,7 @@ package io.streamtrain.pipeline.batch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 
 /**
  * The compact binary encoding of a {@link Batch} on the batch topics (little-endian):
@@ -42,8 +43,61 @@ public final class BatchCodec {
 
     /** Decodes a batch; throws IllegalArgumentException for bytes that are not a batch of a known format. */
     public static Batch decode(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Header header = header(in);
+        float[] features = new float[header.rows() * header.cols()];
+        in.asFloatBuffer().get(features);
+        in.position(in.position() + 4 * features.length);
+        if (header.classification()) {
+            int[] classes = new int[header.rows()];
+            in.asIntBuffer().get(classes);
+            return new Batch(header.pipeline(), header.batchId(), header.statsVersion(), header.rows(), header.cols(),
+                    features, classes, null);
+        }
+        float[] targets = new float[header.rows()];
+        in.asFloatBuffer().get(targets);
+        return new Batch(header.pipeline(), header.batchId(), header.statsVersion(), header.rows(), header.cols(),
+                features, null, targets);
+    }
+
+    /**
+     * Decodes a batch into a direct buffer that {@code buffers} supplies for the number of bytes asked (at least
+     * that capacity, native byte order), in one copy from {@code bytes} and none on the heap. Throws
+     * IllegalArgumentException, before asking for a buffer, for bytes that are not a batch of a known format.
+     */
+    public static DirectBatch decode(ByteBuffer bytes, IntFunction<ByteBuffer> buffers) {
+        ByteBuffer in = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        Header header = header(in);
+        int size = DirectBatch.bytes(header.rows(), header.cols());
+        ByteBuffer data = buffers.apply(size).clear();
+        if (!data.isDirect() || data.capacity() < size) {
+            throw new IllegalStateException("a batch needs a direct buffer of " + size + " bytes");
+        }
+        data.limit(size);
+        if (data.order() == ByteOrder.LITTLE_ENDIAN) {
+            data.put(in);
+        } else {
+            data.asFloatBuffer().put(in.asFloatBuffer().limit(header.rows() * header.cols()));
+            data.position(4 * header.rows() * header.cols());
+            in.position(in.position() + 4 * header.rows() * header.cols());
+            if (header.classification()) {
+                data.asIntBuffer().put(in.asIntBuffer());
+            } else {
+                data.asFloatBuffer().put(in.asFloatBuffer());
+            }
+        }
+        data.clear().limit(size);
+        return new DirectBatch(header.pipeline(), header.batchId(), header.statsVersion(), header.rows(),
+                header.cols(), header.classification(), data);
+    }
+
+    /** What precedes the values; {@code in} is left at the first feature, with exactly the values remaining. */
+    private record Header(String pipeline, String batchId, int statsVersion, boolean classification, int rows,
+                          int cols) {
+    }
+
+    private static Header header(ByteBuffer in) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             if (in.getInt() != MAGIC) {
                 throw new IllegalArgumentException("not a StreamTrain batch (bad magic)");
             }
@@ -60,17 +114,7 @@ public final class BatchCodec {
             if (rows < 0 || cols < 0 || (long) rows * (cols + 1) * 4 != in.remaining()) {
                 throw new IllegalArgumentException("batch " + id + " has a wrong size for " + rows + "x" + cols);
             }
-            float[] features = new float[rows * cols];
-            in.asFloatBuffer().get(features);
-            in.position(in.position() + 4 * features.length);
-            if (classification) {
-                int[] classes = new int[rows];
-                in.asIntBuffer().get(classes);
-                return new Batch(pipeline, id, statsVersion, rows, cols, features, classes, null);
-            }
-            float[] targets = new float[rows];
-            in.asFloatBuffer().get(targets);
-            return new Batch(pipeline, id, statsVersion, rows, cols, features, null, targets);
+            return new Header(pipeline, id, statsVersion, classification, rows, cols);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated batch", e);
         }
