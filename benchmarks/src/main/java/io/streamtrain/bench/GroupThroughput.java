@@ -11,7 +11,12 @@ import io.streamtrain.contracts.ProgressEvent;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.SyncMessage;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.model.EvaluationResult;
+import io.streamtrain.model.InferenceModel;
+import io.streamtrain.model.ModelScorer;
 import io.streamtrain.pipeline.batch.Batch;
+import io.streamtrain.pipeline.features.FeatureEncoder;
+import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicAdmin;
@@ -30,13 +35,17 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * hidden [64, 32]) spread over two partitions; and, from the sync topic, the rounds, the bytes a contribution
  * takes against the model's size, and the time a round added per trainer (group of one against the trainer
  * alone). The rate of a run is its samples over the time from its first progress event (one per 100 ms) to its
- * final checkpoint.
+ * final checkpoint. A fourth run, a group of two that averages the optimizer state too
+ * ({@code train.sync.optimizerState: average}), sets that choice's cost (bytes, time) beside its effect: every
+ * run's final model is scored on 20,000 held-out rows of the same clusters (accuracy and log-loss). The clusters
+ * overlap (centres 0.15 apart per feature, unit noise), so the models do not all reach the same score.
  *
  * <p>Run: {@code bench/group.sh [ROWS_PER_EPOCH (default 65536)] [EPOCHS (default 3)] [EVERY_STEPS (default 20)]}.
  */
 public final class GroupThroughput {
 
     private static final int BATCH = 64;
+    private static final int HELD_OUT_ROWS = 20_000;
     /** Keeps the averaging from being optimized away. */
     private static volatile float sink;
 
@@ -46,7 +55,7 @@ public final class GroupThroughput {
         int everySteps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Home home = Home.locate();
         Path work = Files.createTempDirectory("streamtrain-group-bench");
-        SyntheticClusters problem = new SyntheticClusters(50, 7, 1);
+        SyntheticClusters problem = new SyntheticClusters(50, 7, 1, 0.15f);
         try (LocalBroker broker = LocalBroker.start(work, Duration.ofSeconds(90))) {
             TopicAdmin.ensureTopics(broker.bootstrapServers(), 2);
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers());
@@ -54,18 +63,23 @@ public final class GroupThroughput {
             Run alone = run(home, work, kafka, problem, "group-bench-alone", 1, "", rows, epochs);
             Run groupOfOne = run(home, work, kafka, problem, "group-bench-one", 1, sync, rows, epochs);
             Run groupOfTwo = run(home, work, kafka, problem, "group-bench-two", 2, sync, rows, epochs);
+            Run averaged = run(home, work, kafka, problem, "group-bench-two-averaged", 2,
+                    sync.replace("}", ", optimizerState: average}"), rows, epochs);
             long parameters = 50L * 64 + 64 + 64 * 32 + 32 + 32 * 7 + 7;
             System.out.printf(Locale.ROOT, "%nTrainer groups: 50 features, 7 classes, hidden [64, 32] (%,d parameters,"
                     + " %,d bytes as float32), batches of %d, %,d rows per epoch, %d epochs, averaging every %d"
                     + " steps; two train partitions, one thread per trainer%n", parameters, parameters * 4, BATCH,
                     rows, epochs, everySteps);
-            System.out.printf(Locale.ROOT, "  %-28s %12s %8s %8s %16s%n", "run", "samples/s", "ratio", "rounds",
-                    "bytes/contrib.");
-            for (Run run : List.of(alone, groupOfOne, groupOfTwo)) {
-                System.out.printf(Locale.ROOT, "  %-28s %,12.0f %8.2f %8d %,16.0f%n", run.label, run.samplesPerSecond,
-                        run.samplesPerSecond / alone.samplesPerSecond, run.rounds,
-                        run.contributions == 0 ? 0.0 : (double) run.syncBytes / run.contributions);
+            System.out.printf(Locale.ROOT, "  %-40s %12s %8s %8s %16s %10s %10s%n", "run", "samples/s", "ratio",
+                    "rounds", "bytes/contrib.", "accuracy", "log-loss");
+            for (Run run : List.of(alone, groupOfOne, groupOfTwo, averaged)) {
+                System.out.printf(Locale.ROOT, "  %-40s %,12.0f %8.2f %8d %,16.0f %10.4f %10.4f%n", run.label,
+                        run.samplesPerSecond, run.samplesPerSecond / alone.samplesPerSecond, run.rounds,
+                        run.contributions == 0 ? 0.0 : (double) run.syncBytes / run.contributions,
+                        run.heldOut.metrics().get("accuracy"), run.heldOut.metrics().get("log_loss"));
             }
+            System.out.printf(Locale.ROOT, "  accuracy and log-loss: the final checkpoint on %,d held-out rows of the"
+                    + " same clusters%n", HELD_OUT_ROWS);
             double perRound = groupOfOne.rounds == 0 ? Double.NaN
                     : (groupOfOne.seconds - alone.seconds * groupOfOne.samples / alone.samples) * 1000
                     / groupOfOne.rounds;
@@ -93,7 +107,7 @@ public final class GroupThroughput {
                 values[i] = (float) random.nextGaussian();
             }
             encoded.add(EventCodec.toBytes(SyncMessage.contribution("cost", 1, "m" + m, 1, 100, List.of(),
-                    java.util.Map.of(), List.of(), 0.0, values)));
+                    java.util.Map.of(), List.of(), 0.0, values, null)));
         }
         double[] runs = new double[5];
         for (int run = 0; run < runs.length; run++) {
@@ -157,7 +171,17 @@ public final class GroupThroughput {
     }
 
     private record Run(String label, long samples, double seconds, double samplesPerSecond, long rounds,
-                       long contributions, long syncBytes) {
+                       long contributions, long syncBytes, EvaluationResult heldOut) {
+    }
+
+    /** The final checkpoint's scores on rows of the same clusters that no trainer saw. */
+    private static EvaluationResult heldOut(SyntheticClusters problem, String spec, CheckpointEvent last)
+            throws Exception {
+        List<Batch> rows = problem.batches("held-out", HELD_OUT_ROWS / 1000, 1000, 99);
+        try (InferenceModel model = InferenceModel.load(SpecLoader.parse(spec), Path.of(last.path()), last.sha256(),
+                1)) {
+            return ModelScorer.score(model, rows, new FeatureEncoder(model.manifest().stats()));
+        }
     }
 
     private static Run run(Home home, Path work, KafkaSettings kafka, SyntheticClusters problem, String pipeline,
@@ -175,7 +199,8 @@ public final class GroupThroughput {
             producer.flush();
         }
         Path dir = Files.createDirectories(work.resolve(pipeline));
-        Path spec = Files.writeString(dir.resolve("pipeline.yaml"), problem.spec(pipeline, BATCH, epochs, syncKeys));
+        String specText = problem.spec(pipeline, BATCH, epochs, syncKeys);
+        Path spec = Files.writeString(dir.resolve("pipeline.yaml"), specText);
         List<String> names = new ArrayList<>();
         for (String name : LocalServices.namesWithTrainers(trainers)) {
             if (LocalServices.serviceOf(name).equals("trainer-service")) {
@@ -205,10 +230,12 @@ public final class GroupThroughput {
             if (!syncKeys.isEmpty()) {
                 printWhereTimeWent(dir, names);
             }
-            String label = syncKeys.isEmpty() ? "1 trainer, no train.sync" : "group of " + trainers;
+            String label = syncKeys.isEmpty() ? "1 trainer, no train.sync" : "group of " + trainers
+                    + (syncKeys.contains("average") ? ", optimizer state averaged" : "");
             System.out.printf(Locale.ROOT, "  %s: %,d samples in %.1f s%s%n", label, samples, seconds,
                     seconds < 1 ? " (too short to measure: give more rows per epoch or epochs)" : "");
-            return new Run(label, samples, seconds, samples / seconds, rounds, contributions, bytes);
+            return new Run(label, samples, seconds, samples / seconds, rounds, contributions, bytes,
+                    heldOut(problem, specText, last));
         } finally {
             fixture.close();
         }

@@ -19,13 +19,18 @@ final class SyntheticClusters {
     private final float[][] centres;
 
     SyntheticClusters(int features, int classes, long seed) {
+        this(features, classes, seed, 0.6f);
+    }
+
+    /** Centres drawn with standard deviation {@code spread} around the origin; each row adds unit noise. */
+    SyntheticClusters(int features, int classes, long seed, float spread) {
         this.features = features;
         this.classes = classes;
         Random random = new Random(seed);
         centres = new float[classes][features];
         for (float[] centre : centres) {
             for (int f = 0; f < features; f++) {
-                centre[f] = (float) random.nextGaussian() * 0.6f;
+                centre[f] = (float) random.nextGaussian() * spread;
             }
         }
     }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.SyncMessage;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several trainer processes, one model: the demo on 12,000 shuttle rows with one trainer alone, with a group of
- * two, and with a group of three of which one is killed with SIGKILL mid-run (the demo restarts it and it joins
- * again). Every group's final model has each batch exactly once per epoch in its lineage, reaches the single
+ * two (once keeping each member's optimizer state, once averaging it), and with a group of three of which one is
+ * killed with SIGKILL mid-run (the demo restarts it and it joins again). Every group's final model has each batch exactly once per epoch in its lineage, reaches the single
  * trainer's validation accuracy within 2%, and no sync round waited longer than the spec's timeout.
  */
 class GroupTrainingTest {
@@ -52,16 +56,21 @@ class GroupTrainingTest {
         List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
         Files.write(data, lines.subList(0, 12_001));
 
-        JsonNode single = run("group-one", 1, false);
-        JsonNode two = run("group-two", 2, false);
-        JsonNode three = run("group-three", 3, true);
+        JsonNode single = run("group-one", 1, false, "");
+        JsonNode two = run("group-two", 2, false, "");
+        JsonNode averaged = run("group-two-averaged", 2, false, ", optimizerState: average");
+        JsonNode three = run("group-three", 3, true, "");
 
         double baseline = finalAccuracy(single);
-        System.out.printf("group training: final accuracy 1 trainer %.4f, 2 trainers %.4f, 3 trainers (one killed)"
-                + " %.4f; lineage %s / %s%n", baseline, finalAccuracy(two), finalAccuracy(three), two.path("lineage"),
-                three.path("lineage"));
+        System.out.printf("group training: final accuracy 1 trainer %.4f, 2 trainers %.4f, 2 trainers averaging the"
+                + " optimizer state %.4f, 3 trainers (one killed) %.4f; lineage %s / %s / %s%n", baseline,
+                finalAccuracy(two), finalAccuracy(averaged), finalAccuracy(three), two.path("lineage"),
+                averaged.path("lineage"), three.path("lineage"));
         assertThat(baseline).isGreaterThan(0.9);
-        for (JsonNode group : List.of(two, three)) {
+        assertThat(optimizerStates("group-two")).as("local optimizer state: none sent").isZero();
+        assertThat(optimizerStates("group-two-averaged")).as("every contribution after a step carries the moments")
+                .isPositive();
+        for (JsonNode group : List.of(two, averaged, three)) {
             assertThat(group.path("lineage").path("duplicates").asLong()).isZero();
             assertThat(group.path("lineage").path("missing").asLong()).isZero();
             assertThat(group.path("lineage").path("batches").asLong())
@@ -94,8 +103,18 @@ class GroupTrainingTest {
         assertThat(three.path("finalCheckpoint").path("stopReason").asText()).contains("completed 3 epochs");
     }
 
-    /** Runs the demo; with {@code kill}, the third trainer is killed once the group has written a checkpoint. */
-    private JsonNode run(String name, int trainers, boolean kill) throws Exception {
+    /** Contributions of a pipeline's trainers that carried their optimizer state. */
+    private static long optimizerStates(String pipeline) {
+        return new TopicReader(new KafkaSettings(broker.bootstrapServers()))
+                .events(Topics.SYNC, pipeline, SyncMessage.class).stream()
+                .filter(m -> m.optimizerStateVector() != null).count();
+    }
+
+    /**
+     * Runs the demo; with {@code kill}, the third trainer is killed once the group has written a checkpoint;
+     * {@code syncKeys} go into the spec's {@code train.sync}.
+     */
+    private JsonNode run(String name, int trainers, boolean kill, String syncKeys) throws Exception {
         String spec = Files.readString(SHUTTLE.resolve("pipeline.yaml"))
                 .replace("pipeline: shuttle", "pipeline: " + name)
                 .replace("size: 256", "size: 64")
@@ -103,7 +122,7 @@ class GroupTrainingTest {
                 .replace("epochs: 5", "epochs: 3")
                 .replace("checkpointEvery: 200", "checkpointEvery: 40"
                         + (trainers > 1 ? "\n  keepCheckpoints: 3\n  sync: {everySteps: 10, timeoutSeconds: "
-                        + TIMEOUT_SECONDS + "}" : ""));
+                        + TIMEOUT_SECONDS + syncKeys + "}" : ""));
         Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);
         Path runDir = work.resolve(name);
         Path report = work.resolve(name + ".json");

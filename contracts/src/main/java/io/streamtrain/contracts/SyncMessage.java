@@ -17,36 +17,47 @@ import java.util.Map;
  *   still missing.</li>
  *   <li>{@code LEAVE}: a member that shuts down; later rounds do not wait for it.</li>
  * </ul>
- * Parameters travel as little-endian float32 (base64 in JSON).
+ * Parameters travel as little-endian float32 (base64 in JSON); so does the optimizer's state when the spec averages
+ * it ({@code train.sync.optimizerState: average}), null otherwise.
  */
 public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long round, String member, int epoch,
                           long samples, List<String> batchIds, Map<Integer, Long> offsets, List<Integer> finished,
-                          double loss, byte[] parameters, long sentAt) {
+                          double loss, byte[] parameters, byte[] optimizerState, long sentAt) {
 
     public enum Kind { CONTRIBUTION, CLOSE, LEAVE }
 
     public static SyncMessage contribution(String pipeline, long round, String member, int epoch, long samples,
                                            List<String> batchIds, Map<Integer, Long> offsets,
-                                           List<Integer> finished, double loss, float[] parameters) {
+                                           List<Integer> finished, double loss, float[] parameters,
+                                           float[] optimizerState) {
         return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CONTRIBUTION, round, member, epoch, samples,
                 List.copyOf(batchIds), Map.copyOf(offsets), List.copyOf(finished), loss, bytes(parameters),
-                System.currentTimeMillis());
+                optimizerState == null ? null : bytes(optimizerState), System.currentTimeMillis());
     }
 
     public static SyncMessage close(String pipeline, long round, String member) {
         return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CLOSE, round, member, 0, 0, List.of(),
-                Map.of(), List.of(), Double.NaN, null, System.currentTimeMillis());
+                Map.of(), List.of(), Double.NaN, null, null, System.currentTimeMillis());
     }
 
     public static SyncMessage leave(String pipeline, String member) {
         return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.LEAVE, 0, member, 0, 0, List.of(), Map.of(),
-                List.of(), Double.NaN, null, System.currentTimeMillis());
+                List.of(), Double.NaN, null, null, System.currentTimeMillis());
     }
 
     /** The contributed parameters. */
     public float[] parameterVector() {
-        float[] values = new float[parameters.length / 4];
-        ByteBuffer.wrap(parameters).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return floats(parameters);
+    }
+
+    /** The contributed optimizer state, or null when it stays with the member (or it had none yet). */
+    public float[] optimizerStateVector() {
+        return optimizerState == null || optimizerState.length == 0 ? null : floats(optimizerState);
+    }
+
+    private static float[] floats(byte[] bytes) {
+        float[] values = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         return values;
     }
 

@@ -44,6 +44,11 @@ final class OptimizerStateAccess {
         }
     }
 
+    /** The names of the optimizer's per-parameter state fields, in a fixed order (its class hierarchy's). */
+    static java.util.List<String> arrayFields(Optimizer optimizer) {
+        return fields(optimizer).stream().filter(OptimizerStateAccess::isArrayState).map(Field::getName).toList();
+    }
+
     static int numUpdate(Optimizer optimizer) {
         for (Field field : fields(optimizer)) {
             if (field.getName().equals("numUpdate")) {
@@ -62,9 +67,14 @@ final class OptimizerStateAccess {
                 Map<String, Map<Device, NDArray>> map = (Map<String, Map<Device, NDArray>>) value;
                 state.optimizerArrays().getOrDefault(field.getName(), Map.of()).forEach((name, values) -> {
                     NDArray weight = parameterByName.get(name);
-                    NDArray restored = weight.getManager().create(values, weight.getShape());
-                    map.computeIfAbsent(idOfName.get(name), id -> new ConcurrentHashMap<>()).put(weight.getDevice(),
-                            restored);
+                    Map<Device, NDArray> perDevice = map.computeIfAbsent(idOfName.get(name),
+                            id -> new ConcurrentHashMap<>());
+                    NDArray existing = perDevice.get(weight.getDevice());
+                    if (existing != null && existing.getShape().equals(weight.getShape())) {
+                        existing.set(values); // in place: a group restores this every sync round
+                    } else {
+                        perDevice.put(weight.getDevice(), weight.getManager().create(values, weight.getShape()));
+                    }
                 });
             } else if (field.getName().equals("updateCounts")) {
                 Map<String, Integer> map = (Map<String, Integer>) value;

@@ -209,6 +209,65 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The optimizer's per-parameter state (Adam's moments, SGD's momentum), field by field and, within a field, in
+     * the block's parameter order: what a group of trainers averages with {@code optimizerState: average}. Empty
+     * while the optimizer has no state for some parameter (before the first step).
+     */
+    public float[] optimizerStateVector() {
+        TrainingState state = exportState();
+        List<float[]> arrays = new ArrayList<>();
+        int size = 0;
+        for (String field : OptimizerStateAccess.arrayFields(optimizer)) {
+            Map<String, float[]> byName = state.optimizerArrays().getOrDefault(field, Map.of());
+            for (String name : state.parameters().keySet()) {
+                float[] values = byName.get(name);
+                if (values == null) {
+                    return new float[0];
+                }
+                arrays.add(values);
+                size += values.length;
+            }
+        }
+        float[] vector = new float[size];
+        int at = 0;
+        for (float[] values : arrays) {
+            System.arraycopy(values, 0, vector, at, values.length);
+            at += values.length;
+        }
+        return vector;
+    }
+
+    /** Sets the optimizer's per-parameter state from a vector laid out as {@link #optimizerStateVector()}. */
+    public void setOptimizerStateVector(float[] vector) {
+        Map<String, Map<String, float[]>> arrays = new LinkedHashMap<>();
+        Map<String, NDArray> byName = new HashMap<>();
+        Map<String, String> idOfName = new HashMap<>();
+        int at = 0;
+        for (String field : OptimizerStateAccess.arrayFields(optimizer)) {
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+                NDArray array = parameter.getValue().getArray();
+                int size = (int) array.size();
+                if (at + size > vector.length) {
+                    throw new IllegalArgumentException("an optimizer state of " + vector.length + " values does not"
+                            + " fit this model");
+                }
+                values.put(parameter.getKey(), java.util.Arrays.copyOfRange(vector, at, at + size));
+                byName.put(parameter.getKey(), array);
+                idOfName.put(parameter.getKey(), parameter.getValue().getId());
+                at += size;
+            }
+            arrays.put(field, values);
+        }
+        if (at != vector.length) {
+            throw new IllegalArgumentException("an optimizer state of " + vector.length + " values does not fit this"
+                    + " model's " + at);
+        }
+        OptimizerStateAccess.restore(optimizer, new TrainingState(Map.of(), arrays, Map.of(),
+                OptimizerStateAccess.numUpdate(optimizer)), byName, idOfName);
+    }
+
     /** The parameters and optimizer state, to continue exactly from here later. */
     public TrainingState exportState() {
         Map<String, float[]> parameters = new LinkedHashMap<>();

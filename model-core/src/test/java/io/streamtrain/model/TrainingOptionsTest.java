@@ -184,6 +184,29 @@ class TrainingOptionsTest {
         }
     }
 
+    @Test
+    void anOptimizerStateVectorCarriesTheMomentsFromOneSessionToAnother() {
+        PipelineSpec spec = xor("{hidden: [16]}", "{seed: 5}");
+        List<Batch> batches = xorBatches(11, 3);
+        try (TrainingSession a = new TrainingSession(spec, XOR_STATS, 1);
+             TrainingSession b = new TrainingSession(spec, XOR_STATS, 1)) {
+            assertThat(a.optimizerStateVector()).as("no state before the first step").isEmpty();
+            steps(a, batches.subList(0, 5), 1);
+            steps(b, batches.subList(5, 10), 1);
+            float[] moments = a.optimizerStateVector();
+            assertThat(moments).hasSize(2 * a.parameterVector().length);
+            assertThat(b.optimizerStateVector()).isNotEqualTo(moments);
+
+            b.setParameterVector(a.parameterVector());
+            b.setOptimizerStateVector(moments);
+            assertThat(b.optimizerStateVector()).containsExactly(moments);
+            a.step(batches.get(10), 6);
+            b.step(batches.get(10), 6);
+            assertThat(flatten(b.exportState())).as("the same step from the same state").containsExactly(
+                    flatten(a.exportState()));
+        }
+    }
+
     /** y = 2x + 1 plus a little noise; {@code poisoned} puts a NaN in the first row. */
     private static List<Batch> lineBatches(int count, long seed, boolean poisoned) {
         Random random = new Random(seed);

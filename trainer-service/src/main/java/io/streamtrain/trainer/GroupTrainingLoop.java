@@ -14,6 +14,7 @@ import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
+import io.streamtrain.pipeline.spec.OptimizerStateSync;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
@@ -60,9 +61,11 @@ import org.jboss.logging.Logger;
  * <p>Exactly once: the offsets and the lineage advance only through closed rounds. A member left out of a round
  * (it was slower than the timeout) drops its local steps and rereads its partitions from the round's offsets. A
  * partition assigned to a member is read only after a round that the member contributed to after the assignment,
- * from that round's offsets; a member that loses partitions first contributes what it trained on them. Optimizer
- * state (Adam's moments) stays local to each member. A restarted member continues from the newest checkpoint and
- * replays the rounds closed after it from the sync topic.
+ * from that round's offsets; a member that loses partitions first contributes what it trained on them. A restarted
+ * member continues from the newest checkpoint and
+ * replays the rounds closed after it from the sync topic. The optimizer state (Adam's moments) stays local to
+ * each member unless {@code train.sync.optimizerState} is {@code average}: then it travels with the parameters and
+ * is averaged the same way.
  */
 @ApplicationScoped
 public class GroupTrainingLoop {
@@ -269,7 +272,7 @@ public class GroupTrainingLoop {
         channel = new SyncChannel(kafka, spec.pipeline(), member, rounds, syncOffset);
         channel.catchUp();
         if (rounds.last() != null) {
-            session.setParameterVector(rounds.last().parameters());
+            adopt(rounds.last());
         }
         progress.moveTo(rounds.epoch(), rounds.steps(), rounds.samples());
         LOG.infof("trainer %s starts after sync round %d: epoch %d, %d steps, %d batches in the lineage", member,
@@ -361,8 +364,11 @@ public class GroupTrainingLoop {
         }
         long round = rounds.openRound();
         double loss = local.batchIds.isEmpty() ? Double.NaN : local.lossSum / local.batchIds.size();
+        float[] optimizerState = spec.train().sync().optimizerState() == OptimizerStateSync.AVERAGE
+                ? session.optimizerStateVector() : null;
         channel.send(SyncMessage.contribution(spec.pipeline(), round, member, rounds.epoch(), local.samples,
-                local.batchIds, local.offsets, new ArrayList<>(local.finished), loss, session.parameterVector()));
+                local.batchIds, local.offsets, new ArrayList<>(local.finished), loss, session.parameterVector(),
+                optimizerState));
         pending.replaceAll((partition, after) -> after < 0 ? round : after);
         awaitedRound = round;
         awaitingSince = System.nanoTime();
@@ -405,7 +411,7 @@ public class GroupTrainingLoop {
             }
             local.clear();
         }
-        session.setParameterVector(result.parameters());
+        adopt(result);
         if (result.epochEnded() && !result.complete()) {
             buffered.clear();
             for (int partition : active) {
@@ -422,6 +428,14 @@ public class GroupTrainingLoop {
         if (member.equals(result.writer()) && (result.epochEnded() || result.complete()
                 || rounds.steps() / spec.train().checkpointEvery() > lastCheckpointStep / spec.train().checkpointEvery())) {
             writeCheckpoint(result);
+        }
+    }
+
+    /** Takes a round's averaged parameters, and its averaged optimizer state when the round has one. */
+    private void adopt(SyncRounds.Result result) {
+        session.setParameterVector(result.parameters());
+        if (result.optimizerState() != null) {
+            session.setOptimizerStateVector(result.optimizerState());
         }
     }
 
@@ -553,7 +567,7 @@ public class GroupTrainingLoop {
             if (awaitedRound < 0 && !local.empty()) {
                 local.clear();
                 if (rounds.last() != null) {
-                    session.setParameterVector(rounds.last().parameters());
+                    adopt(rounds.last());
                 }
             }
             forget(partitions);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The rounds of a group of trainers, decided from the sync topic alone. In: the messages of {@code streamtrain.sync.v1}
@@ -18,7 +19,8 @@ import java.util.TreeSet;
  *
  * <p>Round {@code r} is open once round {@code r-1} closed. It takes contributions for {@code r} in topic order
  * and closes as soon as every member of round {@code r-1} (less those that left) contributed, at its first
- * contribution when no one is expected, or at a {@code CLOSE} for {@code r} (a member waited the timeout).
+ * contribution when no one is expected, or at a {@code CLOSE} for {@code r} (a member waited the timeout). The
+ * optimizer state is averaged the same way when every member that trained sent it.
  * Anything for another round, and a contribution of a stale epoch, is ignored: its sender finds itself left out of
  * the result and drops that work. The average is weighted by samples, summed in topic order in double precision;
  * a round without samples keeps the parameters of its first contribution.
@@ -29,8 +31,8 @@ import java.util.TreeSet;
 final class SyncRounds {
 
     /** A closed round and the group's state after it. */
-    record Result(long round, float[] parameters, List<String> members, String writer, int epoch,
-                  boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset) {
+    record Result(long round, float[] parameters, float[] optimizerState, List<String> members, String writer,
+                  int epoch, boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset) {
     }
 
     private final int partitions;
@@ -97,7 +99,8 @@ final class SyncRounds {
     }
 
     private Result close(long offset) {
-        float[] average = average(open);
+        float[] average = average(open, SyncMessage::parameterVector);
+        float[] optimizerState = averageOptimizerState(open);
         List<String> members = new ArrayList<>();
         for (SyncMessage contribution : open) {
             members.add(contribution.member());
@@ -121,29 +124,44 @@ final class SyncRounds {
         expected = new LinkedHashSet<>(members);
         String writer = open.get(0).member();
         open.clear();
-        last = new Result(closedRound, average, List.copyOf(members), writer, closedEpoch, epochEnded, complete,
-                steps, samples, offset + 1);
+        last = new Result(closedRound, average, optimizerState, List.copyOf(members), writer, closedEpoch,
+                epochEnded, complete, steps, samples, offset + 1);
         return last;
     }
 
-    /** Weighted by samples, in topic order; the first contribution's parameters when no one trained. */
-    static float[] average(List<SyncMessage> contributions) {
+    /**
+     * The average optimizer state, when every contribution that trained on samples carries one (the spec averages
+     * it); null otherwise, and each member keeps its own.
+     */
+    static float[] averageOptimizerState(List<SyncMessage> contributions) {
+        List<SyncMessage> trained = contributions.stream().filter(c -> c.samples() > 0).toList();
+        if (trained.isEmpty() || trained.stream().anyMatch(c -> c.optimizerState() == null || c.optimizerState().length == 0)) {
+            return null;
+        }
+        return average(trained, SyncMessage::optimizerStateVector);
+    }
+
+    /**
+     * One vector of every contribution, weighted by samples, in topic order; the first contribution's when no one
+     * trained.
+     */
+    static float[] average(List<SyncMessage> contributions, Function<SyncMessage, float[]> vector) {
         long total = contributions.stream().mapToLong(SyncMessage::samples).sum();
         if (total == 0 || contributions.size() == 1) {
-            return contributions.get(0).parameterVector();
+            return vector.apply(contributions.get(0));
         }
         double[] sum = null;
         for (SyncMessage contribution : contributions) {
             if (contribution.samples() == 0) {
                 continue;
             }
-            float[] values = contribution.parameterVector();
+            float[] values = vector.apply(contribution);
             if (sum == null) {
                 sum = new double[values.length];
             }
             if (values.length != sum.length) {
                 throw new IllegalStateException("member " + contribution.member() + " contributed " + values.length
-                        + " parameters, not " + sum.length);
+                        + " values, not " + sum.length);
             }
             double weight = contribution.samples();
             for (int i = 0; i < sum.length; i++) {

@@ -19,7 +19,29 @@ class SyncRoundsTest {
     private static SyncMessage contribution(long round, String member, int epoch, long samples, List<String> batches,
                                             Map<Integer, Long> offsets, List<Integer> finished, float... values) {
         return SyncMessage.contribution(PIPELINE, round, member, epoch, samples, batches, offsets, finished, 0.5,
-                values);
+                values, null);
+    }
+
+    @Test
+    void theOptimizerStateIsAveragedLikeTheParametersOnlyWhenEveryMemberThatTrainedSentIt() {
+        SyncRounds rounds = group(2, 1);
+        rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 0);
+        rounds.accept(contribution(2, "b", 1, 0, List.of(), Map.of(), List.of(), 0f), 1);
+        rounds.accept(contribution(2, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 2);
+        rounds.accept(SyncMessage.contribution(PIPELINE, 3, "a", 1, 10, List.of("a1"), Map.of(0, 1L), List.of(), 0.5,
+                new float[] {5f}, new float[] {1f, 10f}), 3);
+        SyncRounds.Result averaged = rounds.accept(SyncMessage.contribution(PIPELINE, 3, "b", 1, 30, List.of("b1"),
+                Map.of(1, 1L), List.of(), 0.5, new float[] {1f}, new float[] {5f, 2f}), 4);
+        // (10 * 1 + 30 * 5) / 40 = 4 and (10 * 10 + 30 * 2) / 40 = 4, as the parameters (10 * 5 + 30 * 1) / 40 = 2.
+        assertThat(averaged.parameters()).containsExactly(2f);
+        assertThat(averaged.optimizerState()).containsExactly(4f, 4f);
+
+        rounds.accept(SyncMessage.contribution(PIPELINE, 4, "a", 1, 10, List.of("a2"), Map.of(0, 2L), List.of(), 0.5,
+                new float[] {5f}, new float[] {1f, 10f}), 5);
+        SyncRounds.Result mixed = rounds.accept(contribution(4, "b", 1, 30, List.of("b2"), Map.of(1, 2L), List.of(),
+                1f), 6);
+        assertThat(mixed.parameters()).containsExactly(2f);
+        assertThat(mixed.optimizerState()).as("b kept its state local: each member keeps its own").isNull();
     }
 
     @Test

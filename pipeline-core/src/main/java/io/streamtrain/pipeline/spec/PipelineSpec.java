@@ -62,9 +62,10 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
     /**
      * Training by a group of trainers ({@code train.sync}): they share the train batch partitions through one
      * consumer group and average their parameters, weighted by the samples each trained on, every
-     * {@code everySteps} local steps; a round waits at most {@code timeoutSeconds} for a member.
+     * {@code everySteps} local steps; a round waits at most {@code timeoutSeconds} for a member. The optimizer's
+     * state stays with each member or is averaged too ({@code optimizerState}).
      */
-    public record Sync(int everySteps, int timeoutSeconds) {
+    public record Sync(int everySteps, int timeoutSeconds, OptimizerStateSync optimizerState) {
     }
 
     /**

@@ -257,9 +257,10 @@ public final class SpecLoader {
         if (!node.present()) {
             return null;
         }
-        node.onlyKeys(Set.of("everySteps", "timeoutSeconds"));
+        node.onlyKeys(Set.of("everySteps", "timeoutSeconds", "optimizerState"));
         return new PipelineSpec.Sync(node.child("everySteps").integer(20, 1, 1_000_000),
-                node.child("timeoutSeconds").integer(10, 1, 3600));
+                node.child("timeoutSeconds").integer(10, 1, 3600),
+                node.child("optimizerState").enumValue(OptimizerStateSync.class, OptimizerStateSync.LOCAL));
     }
 
     private static PipelineSpec.Schedule schedule(SpecNode node) {

@@ -38,9 +38,12 @@ class SpecLoaderTest {
     @Test
     void aSyncSectionMakesTheTrainersAGroup() {
         assertThat(SpecLoader.parse(MINIMAL + "train: {sync: {}}").train().sync())
-                .isEqualTo(new PipelineSpec.Sync(20, 10));
+                .isEqualTo(new PipelineSpec.Sync(20, 10, OptimizerStateSync.LOCAL));
         assertThat(SpecLoader.parse(MINIMAL + "train: {sync: {everySteps: 5, timeoutSeconds: 3}}").train().sync())
-                .isEqualTo(new PipelineSpec.Sync(5, 3));
+                .isEqualTo(new PipelineSpec.Sync(5, 3, OptimizerStateSync.LOCAL));
+        assertThat(SpecLoader.parse(MINIMAL + "train: {sync: {optimizerState: average}}").train().sync()
+                .optimizerState()).isEqualTo(OptimizerStateSync.AVERAGE);
+        assertKey(MINIMAL + "train: {sync: {optimizerState: shared}}", "train.sync.optimizerState");
         assertKey(MINIMAL + "train: {sync: {everySteps: 0}}", "train.sync.everySteps");
         assertKey(MINIMAL + "train: {sync: {every: 5}}", "train.sync.every");
         assertKey(MINIMAL + "train: {patience: 3, sync: {}}", "train.patience");
