@@ -38,7 +38,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * final checkpoint. A fourth run, a group of two that averages the optimizer state too
  * ({@code train.sync.optimizerState: average}), sets that choice's cost (bytes, time) beside its effect: every
  * run's final model is scored on 20,000 held-out rows of the same clusters (accuracy and log-loss). The clusters
- * overlap (centres 0.15 apart per feature, unit noise), so the models do not all reach the same score.
+ * overlap (centres drawn with a spread of 0.3 per feature, unit noise), so the models do not all reach the same score.
  *
  * <p>Run: {@code bench/group.sh [ROWS_PER_EPOCH (default 65536)] [EPOCHS (default 3)] [EVERY_STEPS (default 20)]}.
  */
@@ -55,7 +55,7 @@ public final class GroupThroughput {
         int everySteps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Home home = Home.locate();
         Path work = Files.createTempDirectory("streamtrain-group-bench");
-        SyntheticClusters problem = new SyntheticClusters(50, 7, 1, 0.15f);
+        SyntheticClusters problem = new SyntheticClusters(50, 7, 1, 0.3f);
         try (LocalBroker broker = LocalBroker.start(work, Duration.ofSeconds(90))) {
             TopicAdmin.ensureTopics(broker.bootstrapServers(), 2);
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers());
