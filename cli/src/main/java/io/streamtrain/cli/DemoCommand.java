@@ -1,6 +1,7 @@
 package io.streamtrain.cli;
 
 import io.streamtrain.cli.local.LocalBroker;
+import io.streamtrain.cli.local.LocalSecurity;
 import io.streamtrain.cli.local.LocalServices;
 import io.streamtrain.cli.run.DatasetPublisher;
 import io.streamtrain.cli.run.PipelineMonitor;
@@ -16,6 +17,8 @@ import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecException;
 import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.KafkaAccessCheck;
+import io.streamtrain.support.kafka.KafkaSecurity;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.TopicAdmin;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +45,7 @@ import picocli.CommandLine.Option;
                 "  ./streamtrain demo                                   # the bundled dataset",
                 "  ./streamtrain demo --spec my.yaml --data my.csv --report report.json",
                 "  ./streamtrain demo --kafka localhost:9092            # use a running broker",
+                "  ./streamtrain demo --secure                          # TLS and SCRAM, throwaway certificates",
                 "  ./streamtrain demo --spec synced.yaml --trainers 2   # two trainers, one model"})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -55,8 +60,13 @@ public final class DemoCommand implements Callable<Integer> {
     Path workdir;
 
     @Option(names = "--kafka", description = "Bootstrap servers of a running broker (HOST:PORT). Default: "
-            + "$KAFKA_BOOTSTRAP_SERVERS, else a local broker is started.")
+            + "$KAFKA_BOOTSTRAP_SERVERS, else a local broker is started. Its security settings come from "
+            + "$KAFKA_SECURITY_PROTOCOL, $KAFKA_SASL_* and $KAFKA_SSL_*.")
     String kafka;
+
+    @Option(names = "--secure", description = "Secure the local broker: SASL_SSL with SCRAM-SHA-512 on TLS, made "
+            + "for this run (certificates under <workdir>/security); every service and the CLI connect with it.")
+    boolean secure;
 
     @Option(names = "--report", description = "Write the run report (JSON) to this file.")
     Path report;
@@ -117,28 +127,47 @@ public final class DemoCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         work = Files.createDirectories(work).toAbsolutePath();
         String bootstrap = kafka != null ? kafka : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        boolean localBroker = bootstrap == null || bootstrap.isBlank();
+        if (secure && !localBroker) {
+            throw new CliException(ExitCodes.USAGE, "--secure secures the local broker; a running broker's security"
+                    + " settings come from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_*");
+        }
         out.printf("StreamTrain demo: pipeline '%s', data %s, work directory %s%n", pipeline.pipeline(), dataFile, work);
 
         LocalBroker broker = null;
         LocalServices services = null;
         Thread cleanup = null;
         try {
-            if (bootstrap == null || bootstrap.isBlank()) {
-                out.println("starting a local Kafka broker ...");
-                broker = LocalBroker.start(work, Duration.ofSeconds(90));
+            KafkaSettings settings;
+            Map<String, String> serviceEnvironment;
+            if (localBroker) {
+                LocalSecurity security = secure ? LocalSecurity.create(work) : null;
+                out.println("starting a local Kafka broker" + (secure ? " (TLS and SCRAM-SHA-512)" : "") + " ...");
+                broker = LocalBroker.start(work, Duration.ofSeconds(90), security);
                 bootstrap = broker.bootstrapServers();
+                settings = security == null ? new KafkaSettings(bootstrap)
+                        : new KafkaSettings(bootstrap, security.scramClient());
+            } else {
+                settings = KafkaSettings.fromEnvironment(bootstrap);
             }
-            out.println("Kafka at " + bootstrap);
-            TopicAdmin.ensureTopics(bootstrap, trainPartitions != null ? trainPartitions : trainers);
+            // The services inherit this process's environment; its Kafka security settings (also those given as
+            // system properties, and the local broker's credentials) come on top.
+            serviceEnvironment = KafkaSecurity.asEnvironment(settings.security());
+            out.println("Kafka at " + bootstrap + " (" + KafkaSecurity.describe(settings.security()) + ")");
+            try {
+                KafkaAccessCheck.check(settings, Duration.ofSeconds(15));
+            } catch (KafkaAccessCheck.Refused e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            TopicAdmin.ensureTopics(settings, trainPartitions != null ? trainPartitions : trainers);
             if (trainers > 1) {
-                int partitions = TopicAdmin.ensureTrainPartitions(bootstrap, trainers);
+                int partitions = TopicAdmin.ensureTrainPartitions(settings, trainers);
                 out.printf("%d trainers share the %d partitions of %s%n", trainers, partitions, Topics.BATCHES_TRAIN);
             }
-            KafkaSettings settings = new KafkaSettings(bootstrap);
             List<String> names = LocalServices.namesWithTrainers(trainers);
             out.println("starting " + String.join(", ", names) + " ...");
             services = LocalServices.start(home, names, specFile, bootstrap, work, Duration.ofSeconds(180),
-                    LocalServices.DEFAULT_JVM_OPTIONS);
+                    LocalServices.DEFAULT_JVM_OPTIONS, serviceEnvironment);
             LocalBroker brokerRef = broker;
             LocalServices servicesRef = services;
             cleanup = new Thread(() -> stopAll(servicesRef, brokerRef));

@@ -44,7 +44,7 @@ public final class RejectedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Map<String, Summary> summaries = read(new KafkaSettings(kafka.bootstrapServers()), pipeline, examples);
+            Map<String, Summary> summaries = read(kafka.settings(), pipeline, examples);
             PrintStream out = System.out;
             if (json) {
                 out.println(EventCodec.toJson(summaries.values()));

@@ -68,7 +68,7 @@ public final class ReplayRejectedCommand implements Callable<Integer> {
             PipelineSpec pipeline = SpecLoader.load(spec);
             Set<ReasonCode> selected = reasons == null || reasons.isEmpty()
                     ? EnumSet.complementOf(EnumSet.of(ReasonCode.DUPLICATE_ID)) : EnumSet.copyOf(reasons);
-            Outcome outcome = replay(new KafkaSettings(kafka.bootstrapServers()), pipeline, selected, endOfData);
+            Outcome outcome = replay(kafka.settings(), pipeline, selected, endOfData);
             System.out.printf("replayed %d dead letters of '%s' to %s%n", outcome.replayed(), pipeline.pipeline(),
                     Topics.INGEST);
             outcome.skipped().forEach((why, count) -> System.out.printf("  skipped %d: %s%n", count, why));

@@ -2,7 +2,6 @@ package io.streamtrain.cli;
 
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
-import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.StatsLookup;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -33,7 +32,7 @@ public final class SchemaCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            NormalizationStats stats = new StatsLookup(new KafkaSettings(kafka.bootstrapServers())).latest(pipeline)
+            NormalizationStats stats = new StatsLookup(kafka.settings()).latest(pipeline)
                     .orElseThrow(() -> new CliException(ExitCodes.FAILED, "no statistics published for pipeline '"
                             + pipeline + "' yet (its warm-up is not complete)"));
             System.out.println(json ? EventCodec.toJson(stats) : yaml(stats));

@@ -17,31 +17,56 @@ import org.apache.kafka.common.Uuid;
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) run from the Kafka jars on this
  * CLI's class path, as a child process with its data under {@code <workdir>/kafka}. No Docker, no download.
+ *
+ * <p>Plain, it listens with PLAINTEXT on 127.0.0.1. Secured ({@link LocalSecurity}), its client listener is
+ * SASL_SSL with SCRAM-SHA-512 (also used between broker and itself), a second listener takes mutual TLS, and no
+ * client listener is plaintext; the KRaft controller listener stays on 127.0.0.1 only.
  */
 public final class LocalBroker implements AutoCloseable {
 
     private final ManagedProcess process;
     private final String bootstrapServers;
+    private final String certificateBootstrapServers;
 
-    private LocalBroker(ManagedProcess process, String bootstrapServers) {
+    private LocalBroker(ManagedProcess process, String bootstrapServers, String certificateBootstrapServers) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.certificateBootstrapServers = certificateBootstrapServers;
     }
 
     public static LocalBroker start(Path workdir, Duration timeout) throws IOException, InterruptedException {
+        return start(workdir, timeout, null);
+    }
+
+    /** A broker secured with {@code security}'s certificates and SCRAM users, or a plain one when it is null. */
+    public static LocalBroker start(Path workdir, Duration timeout, LocalSecurity security)
+            throws IOException, InterruptedException {
         Path dir = Files.createDirectories(workdir.resolve("kafka"));
         int port = FreePorts.next();
         int controllerPort = FreePorts.next();
+        int certificatePort = security == null ? -1 : FreePorts.next();
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, String.join(System.lineSeparator(),
+        List<String> properties = new java.util.ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "controller.listener.names=CONTROLLER"));
+        if (security == null) {
+            properties.addAll(List.of(
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"));
+        } else {
+            properties.addAll(List.of(
+                    "listeners=SASL_SSL://127.0.0.1:" + port + ",SSL://127.0.0.1:" + certificatePort
+                            + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=SASL_SSL://127.0.0.1:" + port + ",SSL://127.0.0.1:" + certificatePort,
+                    "inter.broker.listener.name=SASL_SSL",
+                    "listener.security.protocol.map=SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT"));
+            properties.addAll(security.brokerProperties());
+        }
+        properties.addAll(List.of(
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 "num.partitions=1",
                 "auto.create.topics.enable=false",
@@ -55,6 +80,7 @@ public final class LocalBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 ""));
+        Files.writeString(config, String.join(System.lineSeparator(), properties));
         Path log4j = dir.resolve("log4j2.properties");
         Files.writeString(log4j, String.join(System.lineSeparator(),
                 "rootLogger.level=WARN",
@@ -69,9 +95,15 @@ public final class LocalBroker implements AutoCloseable {
         String classPath = System.getProperty("java.class.path");
         List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j, "-cp",
                 classPath);
+        List<String> formatArguments = new java.util.ArrayList<>(List.of("kafka.tools.StorageTool", "format",
+                "--ignore-formatted", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        if (security != null) {
+            for (String credential : security.scramCredentials()) {
+                formatArguments.addAll(List.of("--add-scram", credential));
+            }
+        }
         ManagedProcess format = ManagedProcess.start("kafka-format", ManagedProcess.java(concat(jvm,
-                List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
-                        "-c", config.toString()))), Map.of(), workdir);
+                formatArguments)), Map.of(), workdir);
         int formatted = format.waitFor(120);
         if (formatted != 0) {
             throw new CliException(ExitCodes.FAILED, "cannot format the local Kafka storage (exit " + formatted
@@ -79,9 +111,10 @@ public final class LocalBroker implements AutoCloseable {
         }
         ManagedProcess broker = ManagedProcess.start("kafka", ManagedProcess.java(concat(jvm,
                 List.of("kafka.Kafka", config.toString()))), Map.of(), workdir);
-        LocalBroker started = new LocalBroker(broker, "127.0.0.1:" + port);
+        LocalBroker started = new LocalBroker(broker, "127.0.0.1:" + port,
+                security == null ? null : "127.0.0.1:" + certificatePort);
         try {
-            started.awaitReady(timeout);
+            started.awaitReady(timeout, security == null ? Map.of() : security.scramClient());
         } catch (RuntimeException | InterruptedException e) {
             started.close();
             throw e;
@@ -89,17 +122,24 @@ public final class LocalBroker implements AutoCloseable {
         return started;
     }
 
+    /** The client listener: PLAINTEXT, or SASL_SSL when secured. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The mutual-TLS listener of a secured broker; null for a plain one. */
+    public String certificateBootstrapServers() {
+        return certificateBootstrapServers;
     }
 
     public ManagedProcess process() {
         return process;
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException {
+    private void awaitReady(Duration timeout, Map<String, String> clientSecurity) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = new Properties();
+        props.putAll(clientSecurity);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");

@@ -64,6 +64,16 @@ public final class LocalServices implements AutoCloseable {
     public static LocalServices start(Home home, List<String> names, Path spec, String bootstrapServers, Path workdir,
                                       Duration timeout, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(home, names, spec, bootstrapServers, workdir, timeout, jvmOptions, Map.of());
+    }
+
+    /**
+     * The same, with further environment variables for every service (e.g. the Kafka security settings as
+     * {@code KAFKA_*}, which stay out of the command line that other users of the machine can read).
+     */
+    public static LocalServices start(Home home, List<String> names, Path spec, String bootstrapServers, Path workdir,
+                                      Duration timeout, List<String> jvmOptions, Map<String, String> environment)
+            throws IOException, InterruptedException {
         for (String name : names) {
             if (!Files.isRegularFile(home.serviceJar(serviceOf(name)))) {
                 throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(serviceOf(name))
@@ -87,8 +97,10 @@ public final class LocalServices implements AutoCloseable {
                         "-Dai.djl.pytorch.num_threads=1",
                         "-Dai.djl.pytorch.num_interop_threads=1",
                         "-jar", home.serviceJar(serviceOf(name)).toString()));
-                services.processes.put(name, ManagedProcess.start(name, ManagedProcess.java(args),
-                        Map.of("OMP_NUM_THREADS", "1", "MALLOC_ARENA_MAX", "2"), workdir));
+                Map<String, String> env = new LinkedHashMap<>(environment);
+                env.put("OMP_NUM_THREADS", "1");
+                env.put("MALLOC_ARENA_MAX", "2");
+                services.processes.put(name, ManagedProcess.start(name, ManagedProcess.java(args), env, workdir));
                 services.ports.put(name, port);
             }
             services.awaitReady(timeout);

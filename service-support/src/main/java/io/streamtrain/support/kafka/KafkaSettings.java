@@ -1,6 +1,8 @@
 package io.streamtrain.support.kafka;
 
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -8,21 +10,57 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Client settings shared by the services and the CLI: string keys, byte values, durable and idempotent writes. */
+/**
+ * Client settings shared by the services and the CLI: the broker, its connection security ({@link KafkaSecurity}:
+ * SASL, TLS), string keys, byte values, durable and idempotent writes.
+ */
 public final class KafkaSettings {
 
     private final String bootstrapServers;
+    private final Map<String, String> security;
 
+    /** A broker reached over PLAINTEXT. */
     public KafkaSettings(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /** A broker reached with the given security properties (see {@link KafkaSecurity#PROPERTIES}). */
+    public KafkaSettings(String bootstrapServers, Map<String, String> security) {
+        for (String property : security.keySet()) {
+            if (!KafkaSecurity.PROPERTIES.contains(property)) {
+                throw new IllegalArgumentException(property + " is not a Kafka client security property");
+            }
+        }
         this.bootstrapServers = bootstrapServers;
+        this.security = Map.copyOf(security);
+    }
+
+    /** A broker reached with the security settings of this process's environment ({@link KafkaSecurity}). */
+    public static KafkaSettings fromEnvironment(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, KafkaSecurity.fromEnvironment());
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
+    /** The connection security properties every client gets; empty for PLAINTEXT. */
+    public Map<String, String> security() {
+        return security;
+    }
+
+    /** An admin client's settings. */
+    public Properties admin(String clientId) {
+        Properties p = new Properties();
+        p.putAll(security);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+
     public Properties producer(String clientId) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -46,6 +84,7 @@ public final class KafkaSettings {
     /** A consumer that reads committed data only; {@code groupId} null means manual assignment, no group. */
     public Properties consumer(String clientId, String groupId) {
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         if (groupId != null) {

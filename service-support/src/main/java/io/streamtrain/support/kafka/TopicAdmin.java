@@ -4,11 +4,9 @@ import io.streamtrain.contracts.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -28,9 +26,11 @@ public final class TopicAdmin {
     }
 
     public static void ensureTopics(String bootstrapServers, int trainPartitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        ensureTopics(new KafkaSettings(bootstrapServers), trainPartitions);
+    }
+
+    public static void ensureTopics(KafkaSettings kafka, int trainPartitions) {
+        try (Admin admin = Admin.create(kafka.admin("streamtrain-topic-admin"))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (Topics.TopicDefinition topic : Topics.ALL) {
@@ -63,7 +63,8 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot create topics on " + kafka.bootstrapServers() + ": " + e.getCause(),
+                    e);
         }
     }
 
@@ -71,10 +72,8 @@ public final class TopicAdmin {
      * Adds partitions to the train batch topic until it has at least {@code partitions} (a group of that many
      * trainers can then all work); returns the count it has now. Partitions are never removed.
      */
-    public static int ensureTrainPartitions(String bootstrapServers, int partitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+    public static int ensureTrainPartitions(KafkaSettings kafka, int partitions) {
+        try (Admin admin = Admin.create(kafka.admin("streamtrain-topic-admin"))) {
             int current = admin.describeTopics(List.of(Topics.BATCHES_TRAIN)).allTopicNames().get()
                     .get(Topics.BATCHES_TRAIN).partitions().size();
             if (current >= partitions) {
