@@ -64,8 +64,9 @@ public final class DemoCommand implements Callable<Integer> {
             + "$KAFKA_SECURITY_PROTOCOL, $KAFKA_SASL_* and $KAFKA_SSL_*.")
     String kafka;
 
-    @Option(names = "--secure", description = "Secure the local broker: SASL_SSL with SCRAM-SHA-512 on TLS, made "
-            + "for this run (certificates under <workdir>/security); every service and the CLI connect with it.")
+    @Option(names = "--secure", description = "Secure the local run: the broker takes SASL_SSL with SCRAM-SHA-512 "
+            + "on TLS only (certificates and passwords made for this run under <workdir>/security), every service and "
+            + "the CLI connect with it, and the HTTP write and predict endpoints need bearer tokens.")
     boolean secure;
 
     @Option(names = "--report", description = "Write the run report (JSON) to this file.")
@@ -140,8 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             KafkaSettings settings;
             Map<String, String> serviceEnvironment;
+            LocalSecurity security = secure ? LocalSecurity.create(work) : null;
             if (localBroker) {
-                LocalSecurity security = secure ? LocalSecurity.create(work) : null;
                 out.println("starting a local Kafka broker" + (secure ? " (TLS and SCRAM-SHA-512)" : "") + " ...");
                 broker = LocalBroker.start(work, Duration.ofSeconds(90), security);
                 bootstrap = broker.bootstrapServers();
@@ -151,8 +152,13 @@ public final class DemoCommand implements Callable<Integer> {
                 settings = KafkaSettings.fromEnvironment(bootstrap);
             }
             // The services inherit this process's environment; its Kafka security settings (also those given as
-            // system properties, and the local broker's credentials) come on top.
-            serviceEnvironment = KafkaSecurity.asEnvironment(settings.security());
+            // system properties, and the local broker's credentials) come on top, and with --secure HTTP security.
+            serviceEnvironment = new java.util.TreeMap<>(KafkaSecurity.asEnvironment(settings.security()));
+            if (security != null) {
+                serviceEnvironment.putAll(security.httpAuthEnvironment());
+                out.println("HTTP uploads, predictions and overrides need bearer tokens: ./streamtrain token --key "
+                        + security.tokenKey() + " --roles ingest,predict,promote");
+            }
             out.println("Kafka at " + bootstrap + " (" + KafkaSecurity.describe(settings.security()) + ")");
             try {
                 KafkaAccessCheck.check(settings, Duration.ofSeconds(15));

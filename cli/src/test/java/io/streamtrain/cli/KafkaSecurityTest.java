@@ -11,6 +11,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.support.kafka.KafkaAccessCheck;
 import io.streamtrain.support.kafka.KafkaSecurity;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka security on the project's own broker launcher, secured with a certificate authority and certificates made
  * for this test: a SASL_SSL listener (SCRAM-SHA-512 on TLS) and a mutual-TLS listener, no plaintext one. The whole
  * pipeline runs over SASL_SSL ({@code demo --secure}); a wrong password fails at once and says why, in the CLI and
- * in a service; a client without credentials gets nothing; a client certificate signed by the authority is let in.
+ * in a service; a client without credentials gets nothing; a client certificate signed by the authority is let in;
+ * the packaged ingest-service on that broker takes uploads only with a bearer token of the ingest role.
  */
 class KafkaSecurityTest {
 
@@ -118,6 +120,34 @@ class KafkaSecurityTest {
                 .hasMessageContaining("ingest-service exited")
                 .hasMessageContaining("refused this client");
         assertThat(Files.readString(work.resolve("logs/ingest-service.log"))).doesNotContain("not-the-password");
+    }
+
+    @Test
+    void thePackagedIngestServiceOverSaslSslTakesUploadsOnlyWithATokenOfTheIngestRole() throws Exception {
+        Map<String, String> environment = new HashMap<>(KafkaSecurity.asEnvironment(security.scramClient()));
+        environment.putAll(security.httpAuthEnvironment());
+        TopicAdmin.ensureTopics(new KafkaSettings(broker.bootstrapServers(), security.scramClient()), 1);
+        try (LocalServices ingest = LocalServices.start(Home.locate(), List.of("ingest-service"),
+                IRIS.resolve("pipeline.yaml"), broker.bootstrapServers(), work, Duration.ofSeconds(120),
+                LocalServices.DEFAULT_JVM_OPTIONS, environment)) {
+            java.net.URI upload = java.net.URI.create("http://127.0.0.1:" + ingest.ports().get("ingest-service")
+                    + "/pipelines/iris-e2e/records?source=secured.csv");
+            String csv = Files.readAllLines(IRIS.resolve("iris-dirty.csv")).subList(0, 3).stream()
+                    .reduce((a, b) -> a + "\n" + b).orElseThrow() + "\n";
+            assertThat(post(upload, csv, null)).isEqualTo(401);
+            assertThat(post(upload, csv, security.token("predict"))).isEqualTo(403);
+            assertThat(post(upload, csv, security.token("ingest"))).isEqualTo(202);
+        }
+    }
+
+    private static int post(java.net.URI uri, String body, String token) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

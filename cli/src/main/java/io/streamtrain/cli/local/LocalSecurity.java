@@ -2,6 +2,7 @@ package io.streamtrain.cli.local;
 
 import io.streamtrain.cli.CliException;
 import io.streamtrain.cli.ExitCodes;
+import io.streamtrain.support.security.BearerTokens;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -15,11 +16,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Throwaway credentials for a secured local broker: a certificate authority made for this run, a broker
+ * Throwaway credentials for a secured local run: a certificate authority made for this run, a broker
  * certificate it signed (for 127.0.0.1 and localhost), a client certificate it signed (for mutual TLS), a
- * truststore holding the authority, and random SCRAM-SHA-512 passwords for the broker itself and for the
- * pipeline's clients. Made with the JDK's {@code keytool} under {@code <workdir>/security} (readable by the owner
- * only); nothing outside this run trusts them.
+ * truststore holding the authority, random SCRAM-SHA-512 passwords for the broker itself and for the pipeline's
+ * clients, and an RSA key pair for the services' HTTP bearer tokens. Made with the JDK's {@code keytool} under
+ * {@code <workdir>/security} (readable by the owner only); nothing outside this run trusts them.
  */
 public final class LocalSecurity {
 
@@ -68,6 +69,24 @@ public final class LocalSecurity {
                 file("truststore.p12"));
         signedKeyPair("broker", "CN=localhost", HOST_NAMES);
         signedKeyPair("client", "CN=" + CLIENT_USER, null);
+        BearerTokens.write(BearerTokens.newKeyPair(), dir.resolve("jwt-private.pem"), dir.resolve("jwt-public.pem"));
+    }
+
+    /** The private key that signs HTTP bearer tokens ({@code ./streamtrain token --key ...}). */
+    public Path tokenKey() {
+        return dir.resolve("jwt-private.pem");
+    }
+
+    /** The environment that turns the services' HTTP security on, verifying tokens with this run's key. */
+    public Map<String, String> httpAuthEnvironment() {
+        return Map.of("STREAMTRAIN_HTTP_AUTH", "true", "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                file("jwt-public.pem"));
+    }
+
+    /** A bearer token with these roles, signed with this run's key. */
+    public String token(String... roles) throws IOException {
+        return BearerTokens.sign(BearerTokens.readPrivateKey(tokenKey()), BearerTokens.ISSUER, "streamtrain-local",
+                java.util.Set.of(roles), java.time.Duration.ofHours(1));
     }
 
     /** A key pair in {@code <name>.p12} whose certificate the authority signed, with the authority beside it. */
