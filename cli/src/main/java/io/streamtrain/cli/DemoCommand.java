@@ -4,6 +4,7 @@ import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalSecurity;
 import io.streamtrain.cli.local.LocalServices;
 import io.streamtrain.cli.run.DatasetPublisher;
+import io.streamtrain.cli.run.HttpUploader;
 import io.streamtrain.cli.run.PipelineMonitor;
 import io.streamtrain.cli.run.ProgressLine;
 import io.streamtrain.cli.run.ReportBuilder;
@@ -15,14 +16,17 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.PrivacyMode;
 import io.streamtrain.pipeline.spec.SpecException;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaAccessCheck;
 import io.streamtrain.support.kafka.KafkaSecurity;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.TopicAdmin;
+import io.streamtrain.support.security.BearerTokens;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +50,7 @@ import picocli.CommandLine.Option;
                 "  ./streamtrain demo --spec my.yaml --data my.csv --report report.json",
                 "  ./streamtrain demo --kafka localhost:9092            # use a running broker",
                 "  ./streamtrain demo --secure                          # TLS and SCRAM, throwaway certificates",
+                "  ./streamtrain demo --spec private.yaml --upload      # over HTTP: raw records never enter Kafka",
                 "  ./streamtrain demo --spec synced.yaml --trainers 2   # two trainers, one model"})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -79,6 +84,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--train-partitions", description = "Partitions of the train batch topic when it is created "
             + "(default: as many as --trainers).")
     Integer trainPartitions;
+
+    @Option(names = "--upload", description = "Upload the data over HTTP to ingest-service instead of publishing it "
+            + "to the ingest topic: the raw records never enter Kafka (for data.private fields).")
+    boolean upload;
 
     @Option(names = "--trainers", defaultValue = "1", description = "trainer-service processes (default "
             + "${DEFAULT-VALUE}); more than one needs train.sync in the spec: they average their parameters.")
@@ -154,6 +163,12 @@ public final class DemoCommand implements Callable<Integer> {
             // The services inherit this process's environment; its Kafka security settings (also those given as
             // system properties, and the local broker's credentials) come on top, and with --secure HTTP security.
             serviceEnvironment = new java.util.TreeMap<>(KafkaSecurity.asEnvironment(settings.security()));
+            if (pipeline.data().privateFields().containsValue(PrivacyMode.HASH)
+                    && System.getenv("STREAMTRAIN_INGEST_PRIVATE_KEY") == null) {
+                serviceEnvironment.put("STREAMTRAIN_INGEST_PRIVATE_KEY", LocalSecurity.randomSecret());
+                out.println("data.private hashes fields: with a key made for this run (set"
+                        + " STREAMTRAIN_INGEST_PRIVATE_KEY to keep pseudonyms the same across runs)");
+            }
             if (security != null) {
                 serviceEnvironment.putAll(security.httpAuthEnvironment());
                 out.println("HTTP uploads, predictions and overrides need bearer tokens: ./streamtrain token --key "
@@ -184,10 +199,17 @@ public final class DemoCommand implements Callable<Integer> {
             try (PipelineMonitor monitor = new PipelineMonitor(settings, pipeline.pipeline())) {
                 monitor.start();
                 long publishStart = System.nanoTime();
-                DatasetPublisher publisher = new DatasetPublisher(settings, pipeline.pipeline());
-                long published = publisher.publish(dataFile);
+                long published;
+                if (upload) {
+                    URI ingest = URI.create("http://127.0.0.1:" + services.ports().get("ingest-service"));
+                    published = HttpUploader.upload(ingest, pipeline.pipeline(), dataFile,
+                            security == null ? null : security.token(BearerTokens.INGEST));
+                } else {
+                    published = new DatasetPublisher(settings, pipeline.pipeline()).publish(dataFile);
+                }
                 double publish = seconds(publishStart);
-                out.printf("published %d records to the ingest topic in %.1f s%n", published, publish);
+                out.printf("%s %d records %s in %.1f s%n", upload ? "uploaded" : "published", published,
+                        upload ? "to ingest-service over HTTP" : "to the ingest topic", publish);
                 waitForFinalEvaluation(monitor, services, pipeline, publishStart);
                 Path artifact = exportChampion(ReportBuilder.championCheckpoint(monitor), specFile, work);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),

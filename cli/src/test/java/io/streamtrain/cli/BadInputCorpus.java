@@ -40,8 +40,8 @@ final class BadInputCorpus {
                 "{\"x1\": tru}", "{\"x1\": 01}", "{\"x1\": .5}", "   ", "{\"x1\": 1} {\"x1\": 2}", "[", "\"open")) {
             bad(text, ReasonCode.MALFORMED_JSON);
         }
-        bad("[" + "[".repeat(3000) + "]".repeat(3000) + "]", ReasonCode.MALFORMED_JSON);
-        bad("{\"x1\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001), ReasonCode.MALFORMED_JSON);
+        bad("[" + "[".repeat(3000) + "]".repeat(3000) + "]", ReasonCode.LIMIT_EXCEEDED);
+        bad("{\"x1\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001), ReasonCode.LIMIT_EXCEEDED);
         add(new byte[0], ReasonCode.MALFORMED_JSON);
         add(null, ReasonCode.MALFORMED_JSON);
         for (String text : List.of("[]", "[1, 2]", "1", "-3.5", "\"text\"", "true", "false", "null", "[{\"x1\": 1}]",

@@ -6,6 +6,7 @@ public enum ReasonCode {
     NOT_AN_OBJECT("the message is JSON but not an object"),
     BAD_ENCODING("the message is not valid UTF-8"),
     TOO_LARGE("the message is larger than the configured limit"),
+    LIMIT_EXCEEDED("the record has more fields, longer strings, deeper nesting or longer numbers than configured"),
     MALFORMED_CSV("the CSV line does not match the header"),
     MISSING_LABEL("the label field is absent or null"),
     MISSING_VALUE("a feature is absent or null"),

@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -25,17 +28,26 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * or a CSV body with a header ({@code Content-Type: text/csv}), streamed. Out: 202 with an {@link UploadSummary};
  * valid records go to the records topic and invalid ones to the dead-letter topic, as for the ingest topic.
  * A line over {@code streamtrain.ingest.max-record-bytes} stops the upload with 413, a CSV without a usable header
- * with 400; both name the line and count what got in before it.
+ * (or with more columns than {@code streamtrain.ingest.max-fields}) with 400; both name the line and count what got
+ * in before it. A client over {@code streamtrain.ingest.max-uploads-per-minute} gets 429 with Retry-After.
  */
 @Path("/pipelines/{name}/records")
 public class RecordUploadResource {
 
     private final RecordRouter router;
+    private final UploadRateLimiter rateLimiter;
+    private final jakarta.enterprise.inject.Instance<SecurityIdentity> identity;
+    private final boolean httpAuth;
     private final int maxLineChars;
 
-    public RecordUploadResource(RecordRouter router,
+    public RecordUploadResource(RecordRouter router, UploadRateLimiter rateLimiter,
+                                jakarta.enterprise.inject.Instance<SecurityIdentity> identity,
+                                @ConfigProperty(name = "streamtrain.http.auth") boolean httpAuth,
                                 @ConfigProperty(name = "streamtrain.ingest.max-record-bytes") int maxLineChars) {
         this.router = router;
+        this.rateLimiter = rateLimiter;
+        this.identity = identity;
+        this.httpAuth = httpAuth;
         this.maxLineChars = maxLineChars;
     }
 
@@ -50,16 +62,27 @@ public class RecordUploadResource {
     @APIResponse(responseCode = "404", description = "This deployment does not run that pipeline")
     @APIResponse(responseCode = "413", description = "A line (or the body) over the configured limit")
     @APIResponse(responseCode = "415", description = "Neither CSV nor NDJSON")
+    @APIResponse(responseCode = "429", description = "More uploads from this client than "
+            + "streamtrain.ingest.max-uploads-per-minute; Retry-After says when to try again")
     public Response upload(@PathParam("name") String name,
                            @HeaderParam("Content-Type") String contentType,
                            @Parameter(description = "Names the upload in record ids (<source>:<line>)")
                            @QueryParam("source") String source,
                            @Parameter(description = "Close a finite dataset with an end-of-data marker")
                            @QueryParam("endOfData") @DefaultValue("false") boolean endOfData,
+                           @Context HttpServerRequest request,
                            InputStream body) throws IOException {
         if (!router.spec().pipeline().equals(name)) {
             return error(Response.Status.NOT_FOUND, "no pipeline '" + name + "' here; this deployment runs '"
                     + router.spec().pipeline() + "'", null, null);
+        }
+        // With security on the caller is the token's user; off, no token is looked at and the address counts.
+        String client = httpAuth ? "user " + identity.get().getPrincipal().getName()
+                : "address " + request.remoteAddress().hostAddress();
+        long wait = rateLimiter.take(client, System.nanoTime());
+        if (wait > 0) {
+            return Response.fromResponse(error(Response.Status.TOO_MANY_REQUESTS, "too many uploads from " + client
+                    + "; try again in " + wait + " s", null, null)).header("Retry-After", wait).build();
         }
         String type = contentType == null ? "" : contentType.toLowerCase();
         boolean csv = type.startsWith("text/csv");

@@ -56,14 +56,12 @@ final class UploadReader {
 
     UploadSummary readCsv(InputStream body, String source, boolean endOfData) throws IOException {
         try (BufferedReader reader = utf8(body)) {
-            CsvRecordReader csv = new CsvRecordReader(reader, maxLineChars);
+            CsvRecordReader csv = new CsvRecordReader(reader, maxLineChars, router.limits().maxFields());
             CsvRecordReader.Row row;
             while ((row = csv.next()) != null) {
                 String id = source + ":" + row.line();
                 SourceRef ref = SourceRef.file(source, row.line());
-                count(row.rejection() != null
-                        ? router.reject(id, row.rejection(), ref, row.original())
-                        : router.route(id, row.record(), ref, row.original()));
+                count(router.routeRow(id, row.record(), row.rejection(), ref, row.original()));
             }
         }
         return finish(source, endOfData);

@@ -17,6 +17,12 @@ import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
+import io.streamtrain.pipeline.ingest.IngestLimits;
+import io.streamtrain.pipeline.ingest.JsonRecordParser;
+import io.streamtrain.pipeline.ingest.RecordValidator;
+import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.testing.HostileInputs;
 import io.streamtrain.testing.KafkaTestResource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +33,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** ingest-service on a real broker: uploads over HTTP and records from the ingest topic. */
+/**
+ * ingest-service on a real broker: uploads over HTTP, records from the ingest topic, and 10,000 hostile messages
+ * each routed exactly once, as the parser and validator decide.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class IngestServiceTest {
@@ -134,6 +143,40 @@ class IngestServiceTest {
                     .orElseThrow();
             assertThat(java.util.Base64.getDecoder().decode(badBytes.originalBase64())).containsExactly(0xff, 0x00);
         });
+    }
+
+    @Test
+    void tenThousandHostileMessagesAreEachRoutedOnceAsTheParserAndValidatorDecideAndTheServiceStaysUp() {
+        PipelineSpec spec = SpecLoader.load(java.nio.file.Path.of("src/test/resources/pipeline.yaml"));
+        JsonRecordParser parser = new JsonRecordParser(IngestLimits.DEFAULTS);
+        RecordValidator validator = new RecordValidator(spec);
+        HostileInputs inputs = new HostileInputs(7, IngestLimits.DEFAULTS.maxRecordBytes() + 10);
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new KafkaSettings(bootstrap).producer("fuzz"))) {
+            for (int i = 0; i < 10_000; i++) {
+                HostileInputs.Input input = inputs.next(i);
+                ReasonCode reason = IngestPathFuzzTest.outcome(parser, validator, input.bytes());
+                expected.put("fuzz-" + i, reason == null ? "ACCEPTED" : reason.name());
+                producer.send(Messages.data(Topics.INGEST, "ingest-test", "fuzz-" + i, input.bytes()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            java.util.Map<String, String> routed = new java.util.HashMap<>();
+            List<String> twice = new ArrayList<>();
+            for (CanonicalRecord record : read(Topics.RECORDS, CanonicalRecord.class, "fuzz-")) {
+                if (routed.put(record.id(), "ACCEPTED") != null) {
+                    twice.add(record.id());
+                }
+            }
+            for (RejectedRecord record : read(Topics.REJECTED, RejectedRecord.class, "fuzz-")) {
+                if (routed.put(record.id(), record.reason().name()) != null) {
+                    twice.add(record.id());
+                }
+            }
+            assertThat(twice).as("routed more than once").isEmpty();
+            assertThat(routed).isEqualTo(expected);
+        });
+        given().when().get("/q/health/live").then().statusCode(200);
     }
 
     private <T> List<T> read(String topic, Class<T> type, String idPrefix) {

@@ -95,6 +95,68 @@ class ModelArtifactTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("SHA-256");
     }
 
+    @Test
+    void aSignedArtifactOpensOnlyWithTheRightKeyAndUnchangedEntries() throws IOException {
+        CheckpointWriter.Written written = trainedCheckpoint();
+        Path privateKey = dir.resolve("signing.pem");
+        Path publicKey = dir.resolve("signing.pub.pem");
+        ArtifactKeys.newKeyPair(privateKey, publicKey);
+        Path otherPrivate = dir.resolve("other.pem");
+        Path otherPublic = dir.resolve("other.pub.pem");
+        ArtifactKeys.newKeyPair(otherPrivate, otherPublic);
+        byte[] spec = SPEC_TEXT.getBytes(StandardCharsets.UTF_8);
+
+        Path signed = dir.resolve("signed.stmodel");
+        ModelArtifact.export(written.dir(), written.sha256(), spec, signed, ArtifactKeys.signer(privateKey));
+        try (ModelArtifact artifact = ModelArtifact.open(signed, 1, ArtifactKeys.verifier(publicKey))) {
+            assertThat(artifact.verifiedWith()).isEqualTo("Ed25519");
+        }
+        assertThatThrownBy(() -> ModelArtifact.open(signed, 1, ArtifactKeys.verifier(otherPublic)))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not verify");
+        // The manifest (with the statistics that normalize input) changed after signing.
+        Path edited = rewrite(signed, "manifest.json", bytes -> (new String(bytes, StandardCharsets.UTF_8) + " ")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ModelArtifact.open(edited, 1, ArtifactKeys.verifier(publicKey)))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not verify");
+
+        Path unsigned = dir.resolve("unsigned.stmodel");
+        ModelArtifact.export(written.dir(), written.sha256(), spec, unsigned);
+        assertThatThrownBy(() -> ModelArtifact.open(unsigned, 1, ArtifactKeys.verifier(publicKey)))
+                .isInstanceOf(IOException.class).hasMessageContaining("not signed");
+        try (ModelArtifact artifact = ModelArtifact.open(unsigned, 1)) {
+            assertThat(artifact.verifiedWith()).as("no verification asked").isNull();
+        }
+
+        // A shared HMAC secret signs and verifies; signing an existing artifact replaces its signature.
+        Path secret = Files.writeString(dir.resolve("secret.key"), "a shared secret of enough bytes\n");
+        Path tooShort = Files.writeString(dir.resolve("short.key"), "short");
+        ModelArtifact.sign(unsigned, ArtifactKeys.signer(secret));
+        try (ModelArtifact artifact = ModelArtifact.open(unsigned, 1, ArtifactKeys.verifier(secret))) {
+            assertThat(artifact.verifiedWith()).isEqualTo("HmacSHA256");
+        }
+        assertThatThrownBy(() -> ModelArtifact.open(unsigned, 1, ArtifactKeys.verifier(publicKey)))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not verify");
+        assertThatThrownBy(() -> ArtifactKeys.signer(tooShort)).isInstanceOf(IOException.class)
+                .hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> ArtifactKeys.verifier(privateKey)).isInstanceOf(IOException.class)
+                .hasMessageContaining("public key");
+    }
+
+    /** A copy of an artifact with one entry changed. */
+    private Path rewrite(Path file, String name, java.util.function.UnaryOperator<byte[]> change) throws IOException {
+        Path copy = dir.resolve("edited-" + file.getFileName());
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(file));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                byte[] bytes = in.readAllBytes();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(entry.getName().equals(name) ? change.apply(bytes) : bytes);
+                out.closeEntry();
+            }
+        }
+        return copy;
+    }
+
     private CheckpointWriter.Written trainedCheckpoint() throws IOException {
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
             List<Batch> batches = xorBatches(60, 1);

@@ -61,6 +61,11 @@ public final class LocalSecurity {
         return new BigInteger(130, new SecureRandom()).toString(32);
     }
 
+    /** A random secret of 26 characters (130 bits), e.g. a key for hashed private fields. */
+    public static String randomSecret() {
+        return secret();
+    }
+
     private void makeStores() throws IOException, InterruptedException {
         keytool("-genkeypair", "-alias", "ca", "-dname", "CN=StreamTrain local CA", "-keyalg", "RSA", "-keysize",
                 "2048", "-validity", "30", "-ext", "bc:c", "-keystore", file("ca.p12"));

@@ -35,11 +35,20 @@ public final class CsvRecordReader {
      *                       {@link BodyProblem}; an unterminated quote therefore fails instead of reading the rest
      */
     public CsvRecordReader(Reader reader, int maxRecordChars) throws IOException {
+        this(reader, maxRecordChars, Integer.MAX_VALUE);
+    }
+
+    /** The same, refusing a header of more than {@code maxColumns} columns (a {@link BodyProblem}). */
+    public CsvRecordReader(Reader reader, int maxRecordChars, int maxColumns) throws IOException {
         this.reader = reader;
         this.maxRecordChars = maxRecordChars;
         List<String> names = readFields(new StringBuilder());
         if (names == null || names.isEmpty() || names.size() == 1 && names.get(0).isBlank()) {
             throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV has no header line");
+        }
+        if (names.size() > maxColumns) {
+            throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV header has " + names.size() + " columns;"
+                    + " the limit is " + maxColumns);
         }
         this.header = names.stream().map(String::trim).toList();
         if (header.stream().distinct().count() != header.size() || header.contains("")) {

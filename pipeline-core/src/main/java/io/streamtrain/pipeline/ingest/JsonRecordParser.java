@@ -1,6 +1,7 @@
 package io.streamtrain.pipeline.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,20 +15,28 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the bytes of one message into a JSON tree. In: raw bytes. Out: the tree, or a {@link Rejection}
- * (TOO_LARGE, BAD_ENCODING, MALFORMED_JSON). NaN and Infinity tokens are read so that the validator can reject
- * them as NON_FINITE with a clearer reason than a parse error.
+ * (TOO_LARGE, BAD_ENCODING, MALFORMED_JSON, and LIMIT_EXCEEDED for more fields, longer strings, deeper nesting or
+ * longer numbers than the {@link IngestLimits}, which the parser enforces as it reads). NaN and Infinity tokens are
+ * read so that the validator can reject them as NON_FINITE with a clearer reason than a parse error.
  */
 public final class JsonRecordParser {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
+    private final ObjectMapper mapper;
+    private final IngestLimits limits;
     private final int maxBytes;
 
     public JsonRecordParser(int maxBytes) {
-        this.maxBytes = maxBytes;
+        this(IngestLimits.ofRecordBytes(maxBytes));
+    }
+
+    public JsonRecordParser(IngestLimits limits) {
+        this.limits = limits;
+        this.maxBytes = limits.maxRecordBytes();
+        this.mapper = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                        .streamReadConstraints(limits.readConstraints()).build())
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
     }
 
     /**
@@ -60,12 +69,16 @@ public final class JsonRecordParser {
         if (text.length() > maxBytes) {
             return rejected(ReasonCode.TOO_LARGE, "the record has " + text.length() + " characters; the limit is " + maxBytes);
         }
-        try (JsonParser parser = MAPPER.createParser(text)) {
-            JsonNode node = MAPPER.readTree(parser);
+        try (JsonParser parser = mapper.createParser(text)) {
+            JsonNode node = mapper.readTree(parser);
             if (node == null || node.isMissingNode()) {
                 return new Parsed(null, new Rejection(ReasonCode.MALFORMED_JSON, null, "the message is blank"), text);
             }
-            return new Parsed(node, null, text);
+            Rejection overLimit = limits.check(node);
+            return overLimit != null ? new Parsed(null, overLimit, text) : new Parsed(node, null, text);
+        } catch (StreamConstraintsException e) {
+            String message = e.getOriginalMessage().replaceAll(",? ?from `[^`]*`", "");
+            return new Parsed(null, new Rejection(ReasonCode.LIMIT_EXCEEDED, null, message), text);
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return new Parsed(null, new Rejection(ReasonCode.MALFORMED_JSON, null, "not valid JSON: " + message), text);

@@ -87,7 +87,8 @@ public final class RecordValidator {
         } else {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (field.getKey().equals(labelField) || field.getKey().equals(spec.data().idField())) {
+                if (field.getKey().equals(labelField) || field.getKey().equals(spec.data().idField())
+                        || spec.data().privateFields().containsKey(field.getKey())) {
                     continue;
                 }
                 Object value = inferred(field.getKey(), field.getValue());

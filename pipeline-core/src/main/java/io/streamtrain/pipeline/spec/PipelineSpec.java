@@ -17,7 +17,8 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
      * vocabularies of categorical features.
      */
     public record Data(String label, Task task, Map<String, FeatureType> features, List<String> classes,
-                       String idField, Map<String, String> impute, Map<String, List<String>> categories) {
+                       String idField, Map<String, String> impute, Map<String, List<String>> categories,
+                       Map<String, PrivacyMode> privateFields) {
 
         /** The missing-value policy of a feature: {@code reject}, {@code mean} or {@code most_frequent}. */
         public String missingPolicy(String feature) {

@@ -127,7 +127,7 @@ public final class SpecLoader {
         if (!node.present()) {
             throw new SpecException("data", "is required (at least data.label and data.task)");
         }
-        node.onlyKeys(Set.of("label", "task", "features", "classes", "id", "impute", "categories"));
+        node.onlyKeys(Set.of("label", "task", "features", "classes", "id", "impute", "categories", "private"));
         String label = node.child("label").requiredString();
         Task task = node.child("task").enumValue(Task.class, null);
         Map<String, FeatureType> features = new LinkedHashMap<>();
@@ -191,8 +191,26 @@ public final class SpecLoader {
             }
             categories.put(feature, List.copyOf(list));
         }
+        Map<String, PrivacyMode> privateFields = new LinkedHashMap<>();
+        SpecNode privateNode = node.section("private");
+        for (var it = privateNode.raw().fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            SpecNode mode = privateNode.child(field);
+            if (field.equals(label)) {
+                throw new SpecException(mode.key(), "the label cannot be private");
+            }
+            if (features.containsKey(field)) {
+                throw new SpecException(mode.key(), "a feature cannot be private (the model would need its values)");
+            }
+            PrivacyMode privacy = mode.enumValue(PrivacyMode.class, null);
+            if (field.equals(idField) && privacy == PrivacyMode.DROP) {
+                throw new SpecException(mode.key(), "the id field cannot be dropped; hash it to keep a pseudonymous id");
+            }
+            privateFields.put(field, privacy);
+        }
         return new PipelineSpec.Data(label, task, Collections.unmodifiableMap(features), List.copyOf(classes),
-                idField, Collections.unmodifiableMap(impute), Collections.unmodifiableMap(categories));
+                idField, Collections.unmodifiableMap(impute), Collections.unmodifiableMap(categories),
+                Collections.unmodifiableMap(privateFields));
     }
 
     private static PipelineSpec.Model model(SpecNode node) {
