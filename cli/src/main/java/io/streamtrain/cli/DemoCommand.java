@@ -14,6 +14,7 @@ import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.model.ArtifactKeys;
 import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.PrivacyMode;
@@ -85,6 +86,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "(default: as many as --trainers).")
     Integer trainPartitions;
 
+    @Option(names = "--sign-key", description = "Sign the exported champion with this Ed25519 private key (PEM) or "
+            + "HMAC secret (see ./streamtrain sign).")
+    Path signKey;
+
     @Option(names = "--upload", description = "Upload the data over HTTP to ingest-service instead of publishing it "
             + "to the ingest topic: the raw records never enter Kafka (for data.private fields).")
     boolean upload;
@@ -94,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
     int trainers;
 
     private final PrintStream out = System.out;
+    private ArtifactKeys.Signer signer;
 
     @Override
     public Integer call() {
@@ -129,6 +135,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (trainers > 1 && pipeline.train().sync() == null) {
             throw new CliException(ExitCodes.USAGE, "--trainers " + trainers + " needs train.sync in the spec (e.g."
                     + " 'sync: {everySteps: 20}' under train:), so that the trainers average their parameters");
+        }
+        if (signKey != null) {
+            try {
+                signer = ArtifactKeys.signer(signKey);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.USAGE, "--sign-key: " + e.getMessage());
+            }
         }
         if (!Files.isRegularFile(dataFile) || !Files.isReadable(dataFile)) {
             throw new CliException(ExitCodes.USAGE, "cannot read the data file " + dataFile);
@@ -244,7 +257,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path target = work.resolve("models").resolve(champion.pipeline() + "-" + champion.checkpointId()
                 + ".stmodel");
-        ModelArtifact.export(Path.of(champion.path()), champion.sha256(), Files.readAllBytes(specFile), target);
+        ModelArtifact.export(Path.of(champion.path()), champion.sha256(), Files.readAllBytes(specFile), target,
+                signer);
         out.println("champion exported to " + target + " (./streamtrain predict --model " + target
                 + " --data FILE)");
         return target;

@@ -2,6 +2,7 @@ package io.streamtrain.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.model.ArtifactKeys;
 import io.streamtrain.model.ModelArtifact;
 import io.streamtrain.model.Predictor;
 import io.streamtrain.pipeline.ingest.CsvRecordReader;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,13 +24,15 @@ import picocli.CommandLine.Option;
  * {@code streamtrain predict}: predictions of an exported model on a data file, without Kafka. In: a model
  * artifact ({@code .stmodel}, written by the demo or the evaluator) and a CSV file with a header or an NDJSON file.
  * Out: one JSON object per input record on standard output: {@code prediction} and, for classification,
- * {@code probabilities}; or {@code error} and {@code field} for a record that cannot be predicted on.
+ * {@code probabilities}; or {@code error} and {@code field} for a record that cannot be predicted on. With a
+ * verification key, a model that is not signed with it is refused before anything is predicted.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict with an exported model on a CSV or NDJSON file, one JSON object per record.",
         footer = {"", "Examples:",
                 "  ./streamtrain predict --model shuttle.stmodel --data datasets/shuttle/shuttle.csv",
                 "  ./streamtrain predict --model model.stmodel --data new.ndjson > out.ndjson",
+                "  ./streamtrain predict --model model.stmodel --verify-key signing.pub.pem --data new.csv",
                 "", "Exit codes: 0 every record predicted, 1 some records invalid (their lines",
                 "say why), 2 bad usage or an unreadable model."})
 public final class PredictCommand implements Callable<Integer> {
@@ -38,6 +42,10 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "CSV with a header (.csv) or one JSON object per line.")
     Path data;
+
+    @Option(names = "--verify-key", description = "Refuse the model unless it is signed with this key: an Ed25519 "
+            + "public key (PEM) or the shared HMAC secret. Default: $STREAMTRAIN_MODEL_VERIFY_KEY.")
+    Path verifyKey;
 
     private final PrintStream out = System.out;
 
@@ -51,7 +59,9 @@ public final class PredictCommand implements Callable<Integer> {
             System.err.println("streamtrain predict: no data file " + data);
             return ExitCodes.USAGE;
         }
-        try (ModelArtifact artifact = ModelArtifact.open(model, 1)) {
+        Path key = verifyKey != null ? verifyKey : Optional.ofNullable(System.getenv("STREAMTRAIN_MODEL_VERIFY_KEY"))
+                .filter(k -> !k.isBlank()).map(Path::of).orElse(null);
+        try (ModelArtifact artifact = ModelArtifact.open(model, 1, key == null ? null : ArtifactKeys.verifier(key))) {
             Predictor predictor = artifact.predictor();
             int invalid = data.getFileName().toString().toLowerCase().endsWith(".csv")
                     ? predictCsv(predictor) : predictNdjson(predictor);

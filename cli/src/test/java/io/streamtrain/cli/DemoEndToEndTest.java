@@ -28,9 +28,12 @@ class DemoEndToEndTest {
     @Test
     void irisTrainsToHighAccuracyAndBadRowsAreDeadLetteredWithTheirReasons() throws Exception {
         Path report = work.resolve("report.json");
+        assertThat(StreamTrainCli.run("sign", "--new-keys", work.resolve("keys").toString())).isZero();
+        assertThat(StreamTrainCli.run("sign", "--new-keys", work.resolve("other-keys").toString())).isZero();
         int exit = StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
                 "--spec", IRIS.resolve("pipeline.yaml").toString(), "--data", IRIS.resolve("iris-dirty.csv").toString(),
-                "--workdir", work.resolve("run").toString(), "--report", report.toString(), "--timeout", "PT6M");
+                "--workdir", work.resolve("run").toString(), "--report", report.toString(), "--timeout", "PT6M",
+                "--sign-key", work.resolve("keys/model-signing.pem").toString());
 
         assertThat(exit).isZero();
         JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
@@ -75,7 +78,8 @@ class DemoEndToEndTest {
         try {
             System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
             predictExit = StreamTrainCli.run("predict", "--model", artifact.toString(), "--data",
-                    IRIS.resolve("iris-dirty.csv").toString());
+                    IRIS.resolve("iris-dirty.csv").toString(), "--verify-key",
+                    work.resolve("keys/model-signing.pub.pem").toString());
         } finally {
             System.setOut(stdout);
         }
@@ -93,6 +97,11 @@ class DemoEndToEndTest {
         assertThat(right).isGreaterThanOrEqualTo(135);
         assertThat(lines.stream().filter(line -> line.contains("\"error\"")).count()).isEqualTo(4);
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"field\":\"sepal_length\""));
+
+        // The champion was exported signed: another key's owner cannot pass it off, nor can an edited copy pass.
+        assertThat(StreamTrainCli.run("predict", "--model", artifact.toString(), "--data",
+                IRIS.resolve("iris-dirty.csv").toString(), "--verify-key",
+                work.resolve("other-keys/model-signing.pub.pem").toString())).isEqualTo(ExitCodes.USAGE);
 
         // Everything the demo started is stopped, and the pid files are gone with the processes.
         assertThat(work.resolve("run/pids")).isEmptyDirectory();
