@@ -30,7 +30,9 @@ import org.junit.jupiter.api.TestFactory;
  * be applied: required fields and namespaces, probes on SmallRye Health, resources, selectors that match their
  * pods, volumes that exist, one KafkaTopic per topic of {@link Topics#ALL} with the partitions and configuration
  * the services need, and a KEDA ScaledObject that watches the trainers' real consumer group and never scales
- * beyond the train partitions. Skipped where kubectl is not installed.
+ * beyond the train partitions; and Kafka security: a TLS listener with SCRAM logins only, a KafkaUser per service
+ * whose ACLs are exactly what that service uses, wired into its Deployment with the cluster CA, and a KEDA login
+ * that may only describe. Skipped where kubectl is not installed.
  */
 class KubernetesManifestsTest {
 
@@ -154,7 +156,8 @@ class KubernetesManifestsTest {
         // Kafka: the cluster, its node pool, every topic the services use.
         JsonNode kafka = one(objects, "Kafka", null);
         String cluster = name(kafka);
-        assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo(cluster + "-kafka-bootstrap:9092");
+        assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo(cluster + "-kafka-bootstrap:9093");
+        checkKafkaSecurity(objects, kafka, env, deployments);
         assertThat(one(objects, "KafkaNodePool", null).path("metadata").path("labels").path("strimzi.io/cluster")
                 .asText()).isEqualTo(cluster);
         List<JsonNode> topics = all(objects, "KafkaTopic");
@@ -196,6 +199,135 @@ class KubernetesManifestsTest {
         assertThat(metadata.path("topic").asText()).isEqualTo(Topics.BATCHES_TRAIN);
         assertThat(metadata.path("bootstrapServers").asText()).isEqualTo(env.path("KAFKA_BOOTSTRAP_SERVERS").asText());
         assertThat(metadata.path("excludePersistentLag").asText()).isEqualTo("true");
+    }
+
+    /**
+     * What each service's KafkaUser may do: exactly the topics, groups and transactional ids its code uses (the
+     * ACLs of k8s/base/users.yaml), as "type name pattern: operations".
+     */
+    private static final Map<String, Set<String>> ACLS = Map.of(
+            "ingest-service", Set.of(
+                    "topic " + Topics.INGEST + " literal: Describe,Read",
+                    "group streamtrain-ingest-service- prefix: Read",
+                    "topic " + Topics.RECORDS + " literal: Describe,Write",
+                    "topic " + Topics.REJECTED + " literal: Describe,Write"),
+            "preprocess-service", Set.of(
+                    "topic " + Topics.RECORDS + " literal: Describe,Read",
+                    "group streamtrain-preprocess- prefix: Read",
+                    "topic " + Topics.STATS + " literal: Describe,Read,Write",
+                    "topic " + Topics.BATCHES_TRAIN + " literal: Describe,Write",
+                    "topic " + Topics.BATCHES_VALIDATION + " literal: Describe,Write",
+                    "topic " + Topics.REJECTED + " literal: Describe,Write",
+                    "transactionalId streamtrain-preprocess- prefix: Describe,Write"),
+            "trainer-service", Set.of(
+                    "topic " + Topics.BATCHES_TRAIN + " literal: Describe,Read",
+                    "group " + Topics.trainerGroup("") + " prefix: Read",
+                    "topic " + Topics.STATS + " literal: Describe,Read",
+                    "topic " + Topics.EVALUATIONS + " literal: Describe,Read",
+                    "topic " + Topics.SYNC + " literal: Describe,Read,Write",
+                    "topic " + Topics.CHECKPOINTS + " literal: Describe,Write",
+                    "topic " + Topics.PROGRESS + " literal: Describe,Write"),
+            "evaluator-service", Set.of(
+                    "topic " + Topics.CHECKPOINTS + " literal: Describe,Read",
+                    "group streamtrain-evaluator-service- prefix: Read",
+                    "topic " + Topics.BATCHES_VALIDATION + " literal: Describe,Read",
+                    "topic " + Topics.EVALUATIONS + " literal: Describe,Read,Write",
+                    "topic " + Topics.MODELS + " literal: Describe,Read,Write"));
+
+    /**
+     * The broker takes only TLS with SCRAM logins and authorizes by ACL; every service connects with SASL_SSL,
+     * the cluster's CA and the login of a KafkaUser of its own whose ACLs are exactly its needs; KEDA logs in as a
+     * user that may only describe.
+     */
+    private static void checkKafkaSecurity(List<JsonNode> objects, JsonNode kafka, JsonNode env,
+                                           List<JsonNode> deployments) {
+        String cluster = name(kafka);
+        JsonNode listeners = kafka.path("spec").path("kafka").path("listeners");
+        assertThat(listeners).isNotEmpty();
+        for (JsonNode listener : listeners) {
+            assertThat(listener.path("tls").asBoolean()).as("listener %s is TLS", listener.path("name").asText())
+                    .isTrue();
+            assertThat(listener.path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+        }
+        assertThat(listeners.findValuesAsText("port")).contains(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()
+                .replaceFirst(".*:", ""));
+        assertThat(kafka.path("spec").path("kafka").path("authorization").path("type").asText()).isEqualTo("simple");
+        assertThat(env.path("KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+        assertThat(env.path("KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
+
+        Map<String, JsonNode> users = new java.util.HashMap<>();
+        for (JsonNode user : all(objects, "KafkaUser")) {
+            assertThat(user.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo(cluster);
+            assertThat(user.path("spec").path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+            for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+                assertThat(acl.path("resource").path("name").asText()).as("no wildcard ACL in %s", name(user))
+                        .isNotEqualTo("*");
+                if (acl.path("resource").path("type").asText().equals("topic")) {
+                    assertThat(Topics.ALL.stream().map(Topics.TopicDefinition::name))
+                            .contains(acl.path("resource").path("name").asText());
+                }
+            }
+            users.put(name(user), user);
+        }
+        Set<String> loginsUsed = new HashSet<>();
+        for (JsonNode deployment : deployments) {
+            JsonNode pod = deployment.path("spec").path("template").path("spec");
+            JsonNode container = pod.path("containers").get(0);
+            JsonNode login = null;
+            for (JsonNode variable : container.path("env")) {
+                if (variable.path("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) {
+                    login = variable.path("valueFrom").path("secretKeyRef");
+                }
+            }
+            assertThat(login).as("the Kafka login of %s", name(deployment)).isNotNull();
+            assertThat(login.path("key").asText()).isEqualTo("sasl.jaas.config");
+            String user = login.path("name").asText();
+            assertThat(users).as("a KafkaUser behind the login of %s", name(deployment)).containsKey(user);
+            assertThat(loginsUsed.add(user)).as("%s has a login of its own", name(deployment)).isTrue();
+            assertThat(acls(users.get(user))).as("ACLs of %s (%s)", user, name(deployment))
+                    .containsExactlyInAnyOrderElementsOf(ACLS.get(name(deployment)));
+            // The CA that verifies the broker: Strimzi's cluster CA secret, mounted where the settings say.
+            String caFile = env.path("KAFKA_SSL_TRUSTSTORE_LOCATION").asText();
+            String caVolume = null;
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (caFile.startsWith(mount.path("mountPath").asText() + "/")) {
+                    caVolume = mount.path("name").asText();
+                }
+            }
+            assertThat(caVolume).as("%s mounts %s", name(deployment), caFile).isNotNull();
+            String volumeName = caVolume;
+            JsonNode volume = java.util.stream.StreamSupport.stream(pod.path("volumes").spliterator(), false)
+                    .filter(v -> v.path("name").asText().equals(volumeName)).findFirst().orElseThrow();
+            assertThat(volume.path("secret").path("secretName").asText()).isEqualTo(cluster + "-cluster-ca-cert");
+        }
+
+        JsonNode trigger = one(objects, "ScaledObject", null).path("spec").path("triggers").get(0);
+        assertThat(trigger.path("metadata").path("sasl").asText()).isEqualTo("scram_sha512");
+        assertThat(trigger.path("metadata").path("tls").asText()).isEqualTo("enable");
+        JsonNode login = one(objects, "TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
+        String kedaUser = null;
+        for (JsonNode ref : login.path("spec").path("secretTargetRef")) {
+            if (ref.path("parameter").asText().equals("password")) {
+                kedaUser = ref.path("name").asText();
+            }
+        }
+        assertThat(users).as("KEDA's KafkaUser").containsKey(kedaUser);
+        assertThat(acls(users.get(kedaUser))).allSatisfy(acl -> assertThat(acl).endsWith(": Describe"));
+        assertThat(loginsUsed).doesNotContain(kedaUser);
+    }
+
+    /** A KafkaUser's ACLs as "type name pattern: operations" (operations sorted). */
+    private static List<String> acls(JsonNode user) {
+        List<String> acls = new ArrayList<>();
+        for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+            JsonNode resource = acl.path("resource");
+            List<String> operations = new ArrayList<>();
+            acl.path("operations").forEach(o -> operations.add(o.asText()));
+            java.util.Collections.sort(operations);
+            acls.add(resource.path("type").asText() + " " + resource.path("name").asText() + " "
+                    + resource.path("patternType").asText("literal") + ": " + String.join(",", operations));
+        }
+        return acls;
     }
 
     private static String name(JsonNode object) {
