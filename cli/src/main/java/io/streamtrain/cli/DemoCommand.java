@@ -3,11 +3,13 @@ package io.streamtrain.cli;
 import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalSecurity;
 import io.streamtrain.cli.local.LocalServices;
+import io.streamtrain.cli.run.ChampionSample;
 import io.streamtrain.cli.run.DatasetPublisher;
 import io.streamtrain.cli.run.HttpUploader;
 import io.streamtrain.cli.run.PipelineMonitor;
 import io.streamtrain.cli.run.ProgressLine;
 import io.streamtrain.cli.run.ReportBuilder;
+import io.streamtrain.cli.run.RunPlots;
 import io.streamtrain.cli.run.RunReport;
 import io.streamtrain.cli.run.SummaryPrinter;
 import io.streamtrain.contracts.CheckpointEvent;
@@ -183,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + " STREAMTRAIN_INGEST_PRIVATE_KEY to keep pseudonyms the same across runs)");
             }
             if (security != null) {
-                serviceEnvironment.putAll(security.httpAuthEnvironment());
+                serviceEnvironment.putAll(security.serviceEnvironment());
                 out.println("HTTP uploads, predictions and overrides need bearer tokens: ./streamtrain token --key "
                         + security.tokenKey() + " --roles ingest,predict,promote");
             }
@@ -224,17 +226,26 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("%s %d records %s in %.1f s%n", upload ? "uploaded" : "published", published,
                         upload ? "to ingest-service over HTTP" : "to the ingest topic", publish);
                 waitForFinalEvaluation(monitor, services, pipeline, publishStart);
-                Path artifact = exportChampion(ReportBuilder.championCheckpoint(monitor), specFile, work);
+                CheckpointEvent champion = ReportBuilder.championCheckpoint(monitor);
+                Path artifact = exportChampion(champion, specFile, work);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
                         bootstrap, work.toString(), published, monitor, services.restarts(),
                         new RunReport.Timings(startup, publish, seconds(publishStart)), seconds(started),
-                        artifact == null ? null : artifact.toString());
+                        artifact == null ? null : artifact.toString(),
+                        ChampionSample.predictedVsActual(settings, pipeline, champion));
                 SummaryPrinter.print(result, out);
+                // The run's own report and plots stay in its work directory; --report writes a copy (with plots).
+                java.util.Set<Path> reports = new java.util.LinkedHashSet<>(List.of(work.resolve("report.json")));
                 if (report != null) {
-                    Path parent = report.toAbsolutePath().getParent();
+                    reports.add(report.toAbsolutePath().normalize());
+                }
+                for (Path file : reports) {
+                    Path parent = file.toAbsolutePath().getParent();
                     Files.createDirectories(parent);
-                    Files.write(report, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
-                    out.println("report written to " + report);
+                    Files.write(file, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+                    List<Path> plots = RunPlots.write(result, ReportCommand.plotsDir(file));
+                    out.println("report written to " + file + ", plots to " + ReportCommand.plotsDir(file) + " ("
+                            + plots.stream().map(p -> p.getFileName().toString()).toList() + ")");
                 }
             }
             return ExitCodes.OK;

@@ -105,6 +105,13 @@ class DemoEndToEndTest {
 
         // Everything the demo started is stopped, and the pid files are gone with the processes.
         assertThat(work.resolve("run/pids")).isEmptyDirectory();
+        // The pictures of the run, in the work directory and beside the --report copy.
+        for (Path plots : List.of(work.resolve("run/plots"), work.resolve("plots"))) {
+            for (String plot : List.of("loss.png", "metric.png", "confusion.png")) {
+                assertThat(plots.resolve(plot)).isRegularFile().isNotEmptyFile();
+            }
+        }
+        assertThat(result.path("progress")).isNotEmpty();
     }
 
     @Test
@@ -165,5 +172,15 @@ class DemoEndToEndTest {
         JsonNode residuals = result.path("evaluations").get(result.path("evaluations").size() - 1).path("residuals");
         assertThat(residuals.path("std").asDouble()).isBetween(1.0, 10.0);
         assertThat(residuals.path("p05").asDouble()).isLessThan(residuals.path("p95").asDouble());
+        // The champion's predictions against the actual values on the validation rows, in original units.
+        JsonNode points = result.path("predictedVsActual");
+        assertThat(points.size()).isBetween(200, 2_000);
+        double meanAbsolute = 0;
+        for (JsonNode point : points) {
+            meanAbsolute += Math.abs(point.get(0).asDouble() - point.get(1).asDouble()) / points.size();
+        }
+        assertThat(meanAbsolute).isCloseTo(champion.path("mae").asDouble(), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(work.resolve("plots/predicted-vs-actual.png")).isRegularFile();
+        assertThat(work.resolve("plots/confusion.png")).doesNotExist();
     }
 }

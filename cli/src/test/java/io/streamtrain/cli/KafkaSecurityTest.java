@@ -99,7 +99,7 @@ class KafkaSecurityTest {
     @Test
     void thePackagedIngestServiceOverSaslSslTakesUploadsOnlyWithATokenOfTheIngestRole() throws Exception {
         Map<String, String> environment = new HashMap<>(KafkaSecurity.asEnvironment(security.scramClient()));
-        environment.putAll(security.httpAuthEnvironment());
+        environment.putAll(security.serviceEnvironment());
         TopicAdmin.ensureTopics(new KafkaSettings(broker.bootstrapServers(), security.scramClient()), 1);
         try (LocalServices ingest = LocalServices.start(Home.locate(), List.of("ingest-service"),
                 IRIS.resolve("pipeline.yaml"), broker.bootstrapServers(), work, Duration.ofSeconds(120),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whole pipeline on its own secured local broker ({@code demo --secure --upload}: SASL_SSL with SCRAM-SHA-512, no
  * plaintext listener). No marked value appears in any file the run leaves behind (the broker's log segments of every
  * topic, checkpoints, the exported model, logs, the report) and no service logged a password, while training works
- * and dead letters still say what was wrong.
+ * (on checkpoints the trainer signed and the evaluator verified) and dead letters still say what was wrong.
  */
 class PrivateFieldsEndToEndTest {
 
@@ -56,6 +56,13 @@ class PrivateFieldsEndToEndTest {
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
         assertThat(result.path("records").path("rejected").asLong()).isEqualTo(8);
         assertThat(result.path("champion").path("metrics").path("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+        // Checkpoints were signed by the trainer and verified by the evaluator (a refused one would be an ERROR).
+        assertThat(result.path("evaluations")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.path("verdict").asText()).isNotEqualTo("ERROR"));
+        try (Stream<Path> checkpoints = Files.list(run.resolve("checkpoints/iris-private"))) {
+            assertThat(checkpoints.filter(d -> !d.getFileName().toString().startsWith(".")).toList())
+                    .isNotEmpty().allSatisfy(d -> assertThat(d.resolve("signature.json")).isRegularFile());
+        }
         for (JsonNode example : result.path("rejectedExamples")) {
             String original = example.path("original").isNull() ? null : example.path("original").asText();
             if (example.path("reason").asText().equals("MALFORMED_CSV")) {

@@ -45,11 +45,13 @@ public class CheckpointEvaluator {
     private final int threads;
     private final Duration finalWait;
     private Champion champion;
+    private final CheckpointLoader checkpoints;
 
     public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
-                               EvaluationPublisher publisher, EvaluationHistory history,
+                               EvaluationPublisher publisher, EvaluationHistory history, CheckpointLoader checkpoints,
                                @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
+        this.checkpoints = checkpoints;
         this.spec = spec;
         this.serving = serving;
         this.validation = validation;
@@ -68,8 +70,7 @@ public class CheckpointEvaluator {
         Engines.pytorch(threads);
         history.champion().ifPresent(latest -> {
             try {
-                champion = new Champion(latest, InferenceModel.load(spec, Path.of(latest.path()), latest.sha256(),
-                        threads));
+                champion = new Champion(latest, checkpoints.load(latest.path(), latest.sha256()));
                 LOG.infof("restored champion %s of '%s'", latest.checkpointId(), spec.pipeline());
             } catch (Exception e) {
                 LOG.warnf("cannot load the registered champion %s (%s); the next checkpoint that passes becomes "
@@ -106,7 +107,7 @@ public class CheckpointEvaluator {
      * published.
      */
     synchronized EvaluationEvent override(CheckpointEvent checkpoint, String reason) throws Exception {
-        InferenceModel network = InferenceModel.load(spec, Path.of(checkpoint.path()), checkpoint.sha256(), threads);
+        InferenceModel network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         List<Batch> rows = validation.snapshot();
         EvaluationResult result = rows.isEmpty() ? null
                 : ModelScorer.score(network, rows, new FeatureEncoder(network.manifest().stats()));
@@ -144,7 +145,7 @@ public class CheckpointEvaluator {
         Metric metric = spec.evaluate().metric();
         InferenceModel network;
         try {
-            network = InferenceModel.load(spec, Path.of(checkpoint.path()), checkpoint.sha256(), threads);
+            network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         } catch (Exception e) {
             LOG.errorf("checkpoint %s cannot be evaluated: %s", checkpoint.checkpointId(), e.getMessage());
             return error(checkpoint, "cannot load the checkpoint: " + e.getMessage());

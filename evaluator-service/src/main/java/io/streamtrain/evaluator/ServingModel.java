@@ -8,13 +8,11 @@ import io.streamtrain.model.Predictor;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,15 +30,14 @@ public class ServingModel {
 
     private final PipelineSpec spec;
     private final EvaluationHistory history;
-    private final int threads;
+    private final CheckpointLoader checkpoints;
     private final AtomicReference<Served> current = new AtomicReference<>();
     private volatile boolean initialized;
 
-    public ServingModel(PipelineSpec spec, EvaluationHistory history,
-                        @ConfigProperty(name = "streamtrain.evaluator.threads") int threads) {
+    public ServingModel(PipelineSpec spec, EvaluationHistory history, CheckpointLoader checkpoints) {
         this.spec = spec;
         this.history = history;
-        this.threads = threads;
+        this.checkpoints = checkpoints;
     }
 
     /** One loaded champion and the requests using it; closed once retired and no longer in use. */
@@ -135,7 +132,7 @@ public class ServingModel {
     /** Serves {@code model} from now on. */
     void switchTo(ModelEvent model) {
         try {
-            InferenceModel network = InferenceModel.load(spec, Path.of(model.path()), model.sha256(), threads);
+            InferenceModel network = checkpoints.load(model.path(), model.sha256());
             Served previous = current.getAndSet(new Served(model, network, new Predictor(spec, network)));
             if (previous != null) {
                 previous.release();

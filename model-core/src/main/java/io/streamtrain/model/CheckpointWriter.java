@@ -16,9 +16,16 @@ import java.util.stream.Stream;
 public final class CheckpointWriter {
 
     private final Path root;
+    private final ArtifactKeys.Signer signer;
 
     public CheckpointWriter(Path root) {
+        this(root, null);
+    }
+
+    /** A writer that signs every checkpoint with {@code signer} ({@link CheckpointSignature}); null: unsigned. */
+    public CheckpointWriter(Path root, ArtifactKeys.Signer signer) {
         this.root = root;
+        this.signer = signer;
     }
 
     /** Saves the session's parameters and the manifest; returns the final directory and the digest. */
@@ -52,6 +59,9 @@ public final class CheckpointWriter {
                     manifest.checkpointId(), manifest.epoch(), manifest.step(), manifest.samplesSeen(),
                     manifest.specHash(), digest, manifest.stats(), manifest.createdAt(), manifest.resume());
             Files.write(CheckpointFiles.manifest(temporary), EventCodec.toBytes(complete));
+            if (signer != null) {
+                CheckpointSignature.sign(temporary, signer);
+            }
             if (Files.exists(target)) {
                 deleteTree(target);
             }

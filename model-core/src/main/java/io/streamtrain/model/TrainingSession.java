@@ -175,13 +175,14 @@ public final class TrainingSession implements AutoCloseable {
     /** Every parameter's values, concatenated in the block's order: what a group of trainers averages. */
     public float[] parameterVector() {
         List<float[]> arrays = new ArrayList<>();
-        int size = 0;
         for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-            float[] values = parameter.getValue().getArray().toFloatArray();
-            arrays.add(values);
-            size += values.length;
+            arrays.add(parameter.getValue().getArray().toFloatArray());
         }
-        float[] vector = new float[size];
+        return concat(arrays);
+    }
+
+    private static float[] concat(List<float[]> arrays) {
+        float[] vector = new float[arrays.stream().mapToInt(a -> a.length).sum()];
         int at = 0;
         for (float[] values : arrays) {
             System.arraycopy(values, 0, vector, at, values.length);
@@ -217,7 +218,6 @@ public final class TrainingSession implements AutoCloseable {
     public float[] optimizerStateVector() {
         TrainingState state = exportState();
         List<float[]> arrays = new ArrayList<>();
-        int size = 0;
         for (String field : OptimizerStateAccess.arrayFields(optimizer)) {
             Map<String, float[]> byName = state.optimizerArrays().getOrDefault(field, Map.of());
             for (String name : state.parameters().keySet()) {
@@ -226,16 +226,9 @@ public final class TrainingSession implements AutoCloseable {
                     return new float[0];
                 }
                 arrays.add(values);
-                size += values.length;
             }
         }
-        float[] vector = new float[size];
-        int at = 0;
-        for (float[] values : arrays) {
-            System.arraycopy(values, 0, vector, at, values.length);
-            at += values.length;
-        }
-        return vector;
+        return concat(arrays);
     }
 
     /** Sets the optimizer's per-parameter state from a vector laid out as {@link #optimizerStateVector()}. */

@@ -6,6 +6,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.model.ArtifactKeys;
 import io.streamtrain.model.CheckpointFiles;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
@@ -19,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a checkpoint of a training session and announces it. In: the session and where training stands. Out:
- * a checkpoint directory under {@code streamtrain.checkpoint-dir} (written atomically) and a
+ * a checkpoint directory under {@code streamtrain.checkpoint-dir} (written atomically; signed with
+ * {@code streamtrain.checkpoint-signing-key} when one is configured) and a
  * {@link CheckpointEvent} with its SHA-256 on {@code streamtrain.checkpoints.v1}, sent without waiting (in order;
  * a failed send fails the next checkpoint), the final one acknowledged before returning.
  * Parameters that are not all finite are never written. After each checkpoint, older ones are deleted as
@@ -47,10 +50,13 @@ public class CheckpointPublisher {
     private final AtomicReference<IOException> announcementFailure = new AtomicReference<>();
 
     public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
-                               @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir) {
+                               @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir,
+                               @ConfigProperty(name = "streamtrain.checkpoint-signing-key") Optional<String> signingKey)
+            throws IOException {
         this.spec = spec;
         this.metrics = metrics;
-        this.writer = new CheckpointWriter(Path.of(checkpointDir).toAbsolutePath());
+        this.writer = new CheckpointWriter(Path.of(checkpointDir).toAbsolutePath(),
+                signingKey.isEmpty() ? null : ArtifactKeys.signer(Path.of(signingKey.get())));
         this.producer = new KafkaProducer<>(kafka.producer("trainer-checkpoints-" + spec.pipeline()));
         this.retention = new CheckpointRetention(spec.train().keepCheckpoints());
     }

@@ -26,6 +26,7 @@ public class ProgressReporter {
     private final long intervalNanos;
     private final KafkaProducer<String, byte[]> producer;
     private final TrainerMetrics metrics;
+    private final String trainer;
     private long lastSent = System.nanoTime();
     private double lossSum;
     private long steps;
@@ -33,8 +34,10 @@ public class ProgressReporter {
     private long nanos;
 
     public ProgressReporter(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
-                            @ConfigProperty(name = "streamtrain.trainer.progress-interval") Duration interval) {
+                            @ConfigProperty(name = "streamtrain.trainer.progress-interval") Duration interval,
+                            @ConfigProperty(name = "streamtrain.instance-id") String trainer) {
         this.spec = spec;
+        this.trainer = trainer;
         this.metrics = metrics;
         this.intervalNanos = interval.toNanos();
         this.producer = new KafkaProducer<>(kafka.producer("trainer-progress-" + spec.pipeline()));
@@ -52,7 +55,7 @@ public class ProgressReporter {
         }
         ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
                 progress.step(), progress.samples(), lossSum / steps, nanos == 0 ? 0 : rows * 1e9 / nanos,
-                lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason());
+                lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason(), trainer);
         metrics.window(event.loss(), event.samplesPerSecond(), event.lag());
         producer.send(Messages.data(Topics.PROGRESS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)));
         lastSent = now;

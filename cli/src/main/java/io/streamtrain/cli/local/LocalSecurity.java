@@ -2,6 +2,7 @@ package io.streamtrain.cli.local;
 
 import io.streamtrain.cli.CliException;
 import io.streamtrain.cli.ExitCodes;
+import io.streamtrain.model.ArtifactKeys;
 import io.streamtrain.support.security.BearerTokens;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Throwaway credentials for a secured local run: a certificate authority made for this run, a broker
  * certificate it signed (for 127.0.0.1 and localhost), a client certificate it signed (for mutual TLS), a
  * truststore holding the authority, random SCRAM-SHA-512 passwords for the broker itself and for the pipeline's
- * clients, and an RSA key pair for the services' HTTP bearer tokens. Made with the JDK's {@code keytool} under
+ * clients, an RSA key pair for the services' HTTP bearer tokens and an Ed25519 key pair that signs checkpoints. Made with the JDK's {@code keytool} under
  * {@code <workdir>/security} (readable by the owner only); nothing outside this run trusts them.
  */
 public final class LocalSecurity {
@@ -75,6 +76,7 @@ public final class LocalSecurity {
         signedKeyPair("broker", "CN=localhost", HOST_NAMES);
         signedKeyPair("client", "CN=" + CLIENT_USER, null);
         BearerTokens.write(BearerTokens.newKeyPair(), dir.resolve("jwt-private.pem"), dir.resolve("jwt-public.pem"));
+        ArtifactKeys.newKeyPair(dir.resolve("checkpoint-signing.pem"), dir.resolve("checkpoint-signing.pub.pem"));
     }
 
     /** The private key that signs HTTP bearer tokens ({@code ./streamtrain token --key ...}). */
@@ -82,10 +84,14 @@ public final class LocalSecurity {
         return dir.resolve("jwt-private.pem");
     }
 
-    /** The environment that turns the services' HTTP security on, verifying tokens with this run's key. */
-    public Map<String, String> httpAuthEnvironment() {
-        return Map.of("STREAMTRAIN_HTTP_AUTH", "true", "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
-                file("jwt-public.pem"));
+    /**
+     * The environment that turns the services' security on with this run's keys: HTTP bearer tokens verified with
+     * its token key, checkpoints signed by the trainers and verified by the evaluator.
+     */
+    public Map<String, String> serviceEnvironment() {
+        return Map.of("STREAMTRAIN_HTTP_AUTH", "true", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", file("jwt-public.pem"),
+                "STREAMTRAIN_CHECKPOINT_SIGNING_KEY", file("checkpoint-signing.pem"),
+                "STREAMTRAIN_CHECKPOINT_VERIFY_KEY", file("checkpoint-signing.pub.pem"));
     }
 
     /** A bearer token with these roles, signed with this run's key. */

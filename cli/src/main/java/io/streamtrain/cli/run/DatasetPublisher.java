@@ -32,9 +32,17 @@ public final class DatasetPublisher {
     private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    private java.util.function.LongConsumer onProgress = published -> { };
+
     public DatasetPublisher(KafkaSettings kafka, String pipeline) {
         this.kafka = kafka;
         this.pipeline = pipeline;
+    }
+
+    /** Calls {@code onProgress} with the records sent so far, after every thousand and at the end. */
+    public DatasetPublisher onProgress(java.util.function.LongConsumer onProgress) {
+        this.onProgress = onProgress;
+        return this;
     }
 
     public long published() {
@@ -48,6 +56,15 @@ public final class DatasetPublisher {
 
     /** Publishes every record and the end-of-data marker; returns the number of records published. */
     public long publish(Path file) throws IOException, InterruptedException {
+        return publish(file, true);
+    }
+
+    /** Publishes every record and no end-of-data marker (a continuous dataset goes on). */
+    public long publishWithoutEnd(Path file) throws IOException, InterruptedException {
+        return publish(file, false);
+    }
+
+    private long publish(Path file, boolean endOfData) throws IOException, InterruptedException {
         String source = file.getFileName().toString();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("streamtrain-cli-publisher"));
              BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -70,13 +87,16 @@ public final class DatasetPublisher {
                 }
             }
             producer.flush();
+            onProgress.accept(published.get());
             if (failure.get() != null) {
                 throw new IOException("cannot publish to " + Topics.INGEST + ": " + failure.get(), failure.get());
             }
-            EndOfData marker = new EndOfData(SchemaVersion.CURRENT, pipeline, "publisher", published.get(),
-                    published.get());
-            for (var partition : producer.partitionsFor(Topics.INGEST)) {
-                producer.send(Messages.endOfData(Topics.INGEST, partition.partition(), marker)).get();
+            if (endOfData) {
+                EndOfData marker = new EndOfData(SchemaVersion.CURRENT, pipeline, "publisher", published.get(),
+                        published.get());
+                for (var partition : producer.partitionsFor(Topics.INGEST)) {
+                    producer.send(Messages.endOfData(Topics.INGEST, partition.partition(), marker)).get();
+                }
             }
         } catch (ExecutionException e) {
             throw new IOException("cannot publish to " + Topics.INGEST + ": " + e.getCause(), e.getCause());
@@ -90,6 +110,8 @@ public final class DatasetPublisher {
                 failure.compareAndSet(null, error);
             }
         });
-        published.incrementAndGet();
+        if (published.incrementAndGet() % 1000 == 0) {
+            onProgress.accept(published.get());
+        }
     }
 }

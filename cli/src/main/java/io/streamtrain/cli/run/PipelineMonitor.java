@@ -42,6 +42,9 @@ public final class PipelineMonitor implements AutoCloseable {
     private long validationBatches;
     private boolean trainBatchesComplete;
     private ProgressEvent progress;
+    /** The loss curve: every progress event's step and loss, thinned to every other point when it gets long. */
+    private final List<RunReport.ProgressPoint> progressHistory = new ArrayList<>();
+    private static final int MAX_PROGRESS_POINTS = 2_000;
 
     public PipelineMonitor(KafkaSettings kafka, String pipeline) {
         this.pipeline = pipeline;
@@ -78,7 +81,7 @@ public final class PipelineMonitor implements AutoCloseable {
                     trainBatchIds.add(record.key());
                 }
                 case Topics.BATCHES_VALIDATION -> validationBatches++;
-                case Topics.PROGRESS -> progress = EventCodec.fromBytes(record.value(), ProgressEvent.class);
+                case Topics.PROGRESS -> progressed(EventCodec.fromBytes(record.value(), ProgressEvent.class));
                 case Topics.CHECKPOINTS -> checkpoints.add(EventCodec.fromBytes(record.value(), CheckpointEvent.class));
                 case Topics.EVALUATIONS -> {
                     EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
@@ -87,6 +90,17 @@ public final class PipelineMonitor implements AutoCloseable {
                 }
                 default -> {
                 }
+            }
+        }
+    }
+
+    private void progressed(ProgressEvent event) {
+        progress = event;
+        progressHistory.add(new RunReport.ProgressPoint(event.step(), event.epoch(), event.loss(),
+                event.samplesPerSecond()));
+        if (progressHistory.size() > MAX_PROGRESS_POINTS) {
+            for (int i = progressHistory.size() - 2; i > 0; i -= 2) {
+                progressHistory.remove(i);
             }
         }
     }
@@ -141,6 +155,11 @@ public final class PipelineMonitor implements AutoCloseable {
     /** The trainer's latest progress event, or null. */
     public ProgressEvent progress() {
         return progress;
+    }
+
+    /** The trainer's progress so far: step, epoch, loss, samples/s (at most 2,000 points, evenly thinned). */
+    public List<RunReport.ProgressPoint> progressHistory() {
+        return List.copyOf(progressHistory);
     }
 
     public long validationBatches() {

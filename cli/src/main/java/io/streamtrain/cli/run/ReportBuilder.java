@@ -37,7 +37,8 @@ public final class ReportBuilder {
 
     public static RunReport build(String pipeline, String spec, String data, String kafka, String workdir,
                                   long published, PipelineMonitor monitor, Map<String, Integer> restarts,
-                                  RunReport.Timings timings, double wallSeconds, String championArtifact) {
+                                  RunReport.Timings timings, double wallSeconds, String championArtifact,
+                                  List<double[]> predictedVsActual) {
         List<CheckpointEvent> checkpoints = monitor.checkpoints();
         long trainedSamples = checkpoints.stream().mapToLong(CheckpointEvent::samplesSeen).max().orElse(0);
         EvaluationEvent promoted = lastPromotion(monitor);
@@ -60,6 +61,6 @@ public final class ReportBuilder {
                 trainedSamples, checkpoints.size(),
                 monitor.evaluations().stream().map(RunReport.Evaluation::of).toList(),
                 champion, finalCheckpoint, last == null ? null : LineageCheck.of(last, monitor.trainBatchIds()),
-                restarts, timings, wallSeconds);
+                restarts, timings, wallSeconds, monitor.progressHistory(), predictedVsActual);
     }
 }

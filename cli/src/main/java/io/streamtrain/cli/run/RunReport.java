@@ -9,13 +9,20 @@ import java.util.Map;
 
 /**
  * The JSON report of a run ({@code --report FILE}): what was published, accepted and rejected (by reason, with
- * examples), the batches, the training, every evaluation with its verdict, the champion and the wall time.
+ * examples), the batches, the training, every evaluation with its verdict, the champion and the wall time; and what
+ * the plots are drawn from: the training progress and, for regression, the champion's predictions against the
+ * actual values on (a sample of) the validation rows.
  */
 public record RunReport(String pipeline, String spec, String data, String kafka, String workdir, Records records,
                         Map<String, Long> rejectedByReason, List<RejectedExample> rejectedExamples, Batches batches,
                         long trainedSamples, int checkpoints, List<Evaluation> evaluations, Champion champion,
                         FinalCheckpoint finalCheckpoint, Lineage lineage, Map<String, Integer> restarts,
-                        Timings timings, double wallSeconds) {
+                        Timings timings, double wallSeconds, List<ProgressPoint> progress,
+                        List<double[]> predictedVsActual) {
+
+    /** One progress event of the trainer: its step and epoch, the mean loss since the last, samples per second. */
+    public record ProgressPoint(long step, int epoch, double loss, double samplesPerSecond) {
+    }
 
     public record Records(long published, long accepted, long rejected) {
     }

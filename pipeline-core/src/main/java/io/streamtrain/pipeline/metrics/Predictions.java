@@ -46,6 +46,16 @@ public final class Predictions {
         return classification() ? actualClasses.length : actualValues.length;
     }
 
+    /** A row's actual value (regression), in the target's units. */
+    public double actualValue(int row) {
+        return actualValues[row];
+    }
+
+    /** A row's predicted value (regression), in the target's units. */
+    public double predictedValue(int row) {
+        return predictedValues[row];
+    }
+
     /** Every metric of the task over all rows. */
     public Map<String, Double> metrics() {
         return classification() ? classificationMetrics(null).metrics() : regressionMetrics(null).metrics();

@@ -1,0 +1,231 @@
+package io.streamtrain.cli;
+
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.contracts.ModelEvent;
+import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.Messages;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtrain status}: what runs in a deployment, from its topics and consumer groups only. In: the broker.
+ * Out, per pipeline: each stage's consumer group (members, lag: messages not yet consumed on its input topic), each
+ * trainer's latest progress (how long ago, epoch, step, loss, rate, lag), the champion and the latest verdict; as
+ * a table or, with {@code --json}, as JSON.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show what runs: each stage's consumers and lag, the trainers' progress, the champion.",
+        footer = {"", "Examples:",
+                "  ./streamtrain status --kafka localhost:9092",
+                "  ./streamtrain status --pipeline shuttle --json | jq '.pipelines[0].champion'",
+                "", "A stage runs when its consumer group has members; a trainer, when its last progress event is",
+                "under 30 s old. Lag counts every pipeline's messages on a shared topic.",
+                "", "Exit codes: 0 shown, 1 no pipeline found, 2 bad usage or Kafka refused the login."})
+public final class StatusCommand implements Callable<Integer> {
+
+    /** A trainer whose last progress event is older than this is taken as stopped. */
+    static final Duration TRAINER_ALIVE = Duration.ofSeconds(30);
+    private static final int RECENT_EVENTS = 2_000;
+
+    @Mixin
+    KafkaOption kafka;
+
+    @Option(names = "--pipeline", description = "Only this pipeline (default: every pipeline found).")
+    String pipeline;
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
+
+    /** A stage: the consumer group of a service on its input topic. */
+    public record Stage(String service, String group, String topic, boolean running, int members, long lag) {
+    }
+
+    /** A trainer's latest progress event and its age. */
+    public record Trainer(String trainer, double secondsAgo, boolean running, int epoch, long step, double loss,
+                          double samplesPerSecond, long lag) {
+    }
+
+    /** The status of one pipeline. */
+    public record PipelineStatus(String pipeline, List<Stage> stages, List<Trainer> trainers, ModelEvent champion,
+                                 EvaluationEvent lastEvaluation) {
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            KafkaSettings settings = kafka.settings();
+            List<PipelineStatus> statuses = status(settings, pipeline);
+            if (json) {
+                System.out.println(EventCodec.toJson(Map.of("pipelines", statuses)));
+            } else {
+                statuses.forEach(s -> System.out.print(table(s)));
+                if (statuses.isEmpty()) {
+                    System.out.println("no pipeline found on " + settings.bootstrapServers());
+                }
+            }
+            return statuses.isEmpty() ? ExitCodes.FAILED : ExitCodes.OK;
+        } catch (CliException e) {
+            System.err.println("streamtrain status: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception e) {
+            System.err.println("streamtrain status: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+
+    static List<PipelineStatus> status(KafkaSettings settings, String only) throws Exception {
+        Map<String, ModelEvent> champions = new HashMap<>();
+        Map<String, EvaluationEvent> evaluations = new HashMap<>();
+        Map<String, Map<String, ProgressEvent>> progress = new HashMap<>();
+        TreeSet<String> pipelines = new TreeSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer("streamtrain-cli-status",
+                null))) {
+            readRecent(consumer, Topics.MODELS, Long.MAX_VALUE, record -> {
+                ModelEvent model = EventCodec.fromBytes(record.value(), ModelEvent.class);
+                champions.put(model.pipeline(), model);
+            });
+            readRecent(consumer, Topics.EVALUATIONS, RECENT_EVENTS, record -> {
+                EvaluationEvent evaluation = EventCodec.fromBytes(record.value(), EvaluationEvent.class);
+                evaluations.put(evaluation.pipeline(), evaluation);
+            });
+            readRecent(consumer, Topics.PROGRESS, RECENT_EVENTS, record -> {
+                ProgressEvent event = EventCodec.fromBytes(record.value(), ProgressEvent.class);
+                progress.computeIfAbsent(event.pipeline(), p -> new TreeMap<>())
+                        .put(event.trainer() == null ? "trainer" : event.trainer(), event);
+            });
+        }
+        pipelines.addAll(champions.keySet());
+        pipelines.addAll(evaluations.keySet());
+        pipelines.addAll(progress.keySet());
+        if (only != null) {
+            pipelines.retainAll(List.of(only));
+        }
+        List<PipelineStatus> statuses = new ArrayList<>();
+        try (Admin admin = Admin.create(settings.admin("streamtrain-cli-status"))) {
+            for (String name : pipelines) {
+                List<Stage> stages = List.of(
+                        stage(admin, "ingest-service", "streamtrain-ingest-service-" + name, Topics.INGEST),
+                        stage(admin, "preprocess-service", "streamtrain-preprocess-" + name, Topics.RECORDS),
+                        stage(admin, "trainer-service", Topics.trainerGroup(name), Topics.BATCHES_TRAIN),
+                        stage(admin, "evaluator-service", "streamtrain-evaluator-service-" + name, Topics.CHECKPOINTS));
+                List<Trainer> trainers = new ArrayList<>();
+                long now = System.currentTimeMillis();
+                progress.getOrDefault(name, Map.of()).forEach((trainer, event) -> {
+                    double ago = Math.max(0, now - event.createdAt()) / 1000.0;
+                    trainers.add(new Trainer(trainer, ago, ago < TRAINER_ALIVE.toSeconds(), event.epoch(),
+                            event.step(), event.loss(), event.samplesPerSecond(), event.lag()));
+                });
+                statuses.add(new PipelineStatus(name, stages, trainers, champions.get(name), evaluations.get(name)));
+            }
+        }
+        return statuses;
+    }
+
+    /** Reads the last {@code count} messages of each partition of a topic (all of them for MAX_VALUE). */
+    private static void readRecent(KafkaConsumer<String, byte[]> consumer, String topic, long count,
+                                   Consumer<ConsumerRecord<String, byte[]>> handler) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
+        for (TopicPartition partition : partitions) {
+            consumer.seek(partition, Math.max(starts.get(partition), ends.get(partition) - Math.min(count,
+                    ends.get(partition))));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.value() != null && !Messages.isEndOfData(record)) {
+                    handler.accept(record);
+                }
+            }
+        }
+    }
+
+    private static Stage stage(Admin admin, String service, String group, String topic) throws Exception {
+        int members = 0;
+        Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+        try {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(30, TimeUnit.SECONDS).get(group);
+            members = description == null ? 0 : description.members().size();
+            committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                throw e;
+            }
+            // No such group yet: nothing consumed, no members.
+        }
+        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                .get(30, TimeUnit.SECONDS);
+        long lag = 0;
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
+        }
+        return new Stage(service, group, topic, members > 0, members, lag);
+    }
+
+    static String table(PipelineStatus status) {
+        StringBuilder out = new StringBuilder();
+        out.append("pipeline ").append(status.pipeline()).append(System.lineSeparator());
+        out.append(String.format(Locale.ROOT, "  %-20s %-8s %8s %12s  %s%n", "stage", "running", "members", "lag",
+                "consumer group / input topic"));
+        for (Stage stage : status.stages()) {
+            out.append(String.format(Locale.ROOT, "  %-20s %-8s %8d %,12d  %s / %s%n", stage.service(),
+                    stage.running() ? "yes" : "no", stage.members(), stage.lag(), stage.group(), stage.topic()));
+        }
+        for (Trainer trainer : status.trainers()) {
+            out.append(String.format(Locale.ROOT, "  trainer %-24s %s, last progress %.0f s ago: epoch %d, step %,d,"
+                    + " loss %.4f, %,.0f samples/s, lag %,d%n", trainer.trainer(),
+                    trainer.running() ? "running" : "stopped", trainer.secondsAgo(), trainer.epoch(), trainer.step(),
+                    trainer.loss(), trainer.samplesPerSecond(), trainer.lag()));
+        }
+        ModelEvent champion = status.champion();
+        out.append(champion == null ? "  champion: none yet" : String.format(Locale.ROOT,
+                "  champion: %s (epoch %d, step %,d, by %s) %s", champion.checkpointId(), champion.epoch(),
+                champion.step(), champion.promotedBy(), metrics(champion.metrics()))).append(System.lineSeparator());
+        if (status.lastEvaluation() != null) {
+            out.append("  last evaluation: ").append(WatchCommand.line(status.lastEvaluation()).substring(9))
+                    .append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    private static String metrics(Map<String, Double> metrics) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        new TreeMap<>(metrics == null ? Map.of() : metrics).forEach((k, v) -> shown.put(k,
+                String.format(Locale.ROOT, "%.4f", v)));
+        return shown.toString();
+    }
+}
