@@ -42,8 +42,10 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  ./streamtrain status --kafka localhost:9092",
                 "  ./streamtrain status --pipeline shuttle --json | jq '.pipelines[0].champion'",
-                "", "A stage runs when its consumer group has members; a trainer, when its last progress event is",
-                "under 30 s old. Lag counts every pipeline's messages on a shared topic.",
+                "", "Members are the consumers in a stage's group (preprocess-service and a trainer without",
+                "train.sync assign their partitions themselves and have none); a trainer runs while its last",
+                "progress event is under 30 s old. Lag counts every pipeline's messages on a shared topic; '-'",
+                "marks a group that never committed (a trainer without train.sync: see its own lag).",
                 "", "Exit codes: 0 shown, 1 no pipeline found, 2 bad usage or Kafka refused the login."})
 public final class StatusCommand implements Callable<Integer> {
 
@@ -60,8 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
 
-    /** A stage: the consumer group of a service on its input topic. */
-    public record Stage(String service, String group, String topic, boolean running, int members, long lag) {
+    /** A stage: the consumer group of a service on its input topic; lag is null for a group that never committed. */
+    public record Stage(String service, String group, String topic, int members, Long lag) {
     }
 
     /** A trainer's latest progress event and its age. */
@@ -193,17 +195,18 @@ public final class StatusCommand implements Callable<Integer> {
             OffsetAndMetadata offset = committed.get(partition);
             lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
         }
-        return new Stage(service, group, topic, members > 0, members, lag);
+        return new Stage(service, group, topic, members, committed.isEmpty() ? null : lag);
     }
 
     static String table(PipelineStatus status) {
         StringBuilder out = new StringBuilder();
         out.append("pipeline ").append(status.pipeline()).append(System.lineSeparator());
-        out.append(String.format(Locale.ROOT, "  %-20s %-8s %8s %12s  %s%n", "stage", "running", "members", "lag",
+        out.append(String.format(Locale.ROOT, "  %-20s %8s %12s  %s%n", "stage", "members", "lag",
                 "consumer group / input topic"));
         for (Stage stage : status.stages()) {
-            out.append(String.format(Locale.ROOT, "  %-20s %-8s %8d %,12d  %s / %s%n", stage.service(),
-                    stage.running() ? "yes" : "no", stage.members(), stage.lag(), stage.group(), stage.topic()));
+            out.append(String.format(Locale.ROOT, "  %-20s %8d %12s  %s / %s%n", stage.service(), stage.members(),
+                    stage.lag() == null ? "-" : String.format(Locale.ROOT, "%,d", stage.lag()), stage.group(),
+                    stage.topic()));
         }
         for (Trainer trainer : status.trainers()) {
             out.append(String.format(Locale.ROOT, "  trainer %-24s %s, last progress %.0f s ago: epoch %d, step %,d,"

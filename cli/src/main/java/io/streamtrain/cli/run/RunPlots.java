@@ -51,6 +51,9 @@ public final class RunPlots {
 
     private static void save(JFreeChart chart, Path file, List<Path> written) throws IOException {
         if (chart != null) {
+            chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+            chart.getXYPlot().setDomainGridlinePaint(Color.LIGHT_GRAY);
+            chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
             ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
             written.add(file);
         }
