@@ -35,7 +35,7 @@ class DemoEndToEndTest {
                 "--workdir", work.resolve("run").toString(), "--report", report.toString(), "--timeout", "PT6M",
                 "--sign-key", work.resolve("keys/model-signing.pem").toString());
 
-        assertThat(exit).isZero();
+        DemoRuns.assertSucceeded(exit, work.resolve("run"));
         JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
         assertThat(result.path("records").path("published").asLong()).isEqualTo(156);
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
@@ -124,7 +124,7 @@ class DemoEndToEndTest {
                 "--spec", specFile.toString(), "--data", IRIS.resolve("iris-dirty.csv").toString(),
                 "--workdir", work.resolve("patience").toString(), "--report", report.toString(), "--timeout", "PT6M");
 
-        assertThat(exit).isZero();
+        DemoRuns.assertSucceeded(exit, work.resolve("patience"));
         JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
         JsonNode last = result.path("finalCheckpoint");
         assertThat(last.path("epoch").asInt()).isBetween(4, 1999);
@@ -161,7 +161,7 @@ class DemoEndToEndTest {
                 "--spec", spec.toString(), "--data", data.toString(), "--workdir", work.resolve("run").toString(),
                 "--report", report.toString(), "--timeout", "PT6M");
 
-        assertThat(exit).isZero();
+        DemoRuns.assertSucceeded(exit, work.resolve("run"));
         JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
         JsonNode champion = result.path("champion").path("metrics");
         assertThat(champion.path("r2").asDouble()).isGreaterThan(0.98);

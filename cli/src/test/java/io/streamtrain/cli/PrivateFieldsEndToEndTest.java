@@ -51,7 +51,7 @@ class PrivateFieldsEndToEndTest {
         int exit = StreamTrainCli.run("demo", "--secure", "--upload", "--spec", specFile.toString(), "--data", csv.toString(),
                 "--workdir", run.toString(), "--report", report.toString(), "--timeout", "PT6M");
 
-        assertThat(exit).isZero();
+        DemoRuns.assertSucceeded(exit, run);
         JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
         assertThat(result.path("records").path("rejected").asLong()).isEqualTo(8);
