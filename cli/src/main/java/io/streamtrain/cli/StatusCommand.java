@@ -5,6 +5,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.ProgressEvent;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import java.time.Duration;
@@ -17,15 +18,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,17 +58,13 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
 
-    /** A stage: the consumer group of a service on its input topic; lag is null for a group that never committed. */
-    public record Stage(String service, String group, String topic, int members, Long lag) {
-    }
-
     /** A trainer's latest progress event and its age. */
     public record Trainer(String trainer, double secondsAgo, boolean running, int epoch, long step, double loss,
                           double samplesPerSecond, long lag) {
     }
 
     /** The status of one pipeline. */
-    public record PipelineStatus(String pipeline, List<Stage> stages, List<Trainer> trainers, ModelEvent champion,
+    public record PipelineStatus(String pipeline, List<ConsumerLag.Stage> stages, List<Trainer> trainers, ModelEvent champion,
                                  EvaluationEvent lastEvaluation) {
     }
 
@@ -129,11 +121,7 @@ public final class StatusCommand implements Callable<Integer> {
         List<PipelineStatus> statuses = new ArrayList<>();
         try (Admin admin = Admin.create(settings.admin("streamtrain-cli-status"))) {
             for (String name : pipelines) {
-                List<Stage> stages = List.of(
-                        stage(admin, "ingest-service", "streamtrain-ingest-service-" + name, Topics.INGEST),
-                        stage(admin, "preprocess-service", "streamtrain-preprocess-" + name, Topics.RECORDS),
-                        stage(admin, "trainer-service", Topics.trainerGroup(name), Topics.BATCHES_TRAIN),
-                        stage(admin, "evaluator-service", "streamtrain-evaluator-service-" + name, Topics.CHECKPOINTS));
+                List<ConsumerLag.Stage> stages = ConsumerLag.ofPipeline(admin, name);
                 List<Trainer> trainers = new ArrayList<>();
                 long now = System.currentTimeMillis();
                 progress.getOrDefault(name, Map.of()).forEach((trainer, event) -> {
@@ -169,41 +157,12 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static Stage stage(Admin admin, String service, String group, String topic) throws Exception {
-        int members = 0;
-        Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-        try {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
-                    .get(30, TimeUnit.SECONDS).get(group);
-            members = description == null ? 0 : description.members().size();
-            committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
-                throw e;
-            }
-            // No such group yet: nothing consumed, no members.
-        }
-        List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                .get(30, TimeUnit.SECONDS);
-        long lag = 0;
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata offset = committed.get(partition);
-            lag += Math.max(0, ends.get(partition).offset() - (offset == null ? 0 : offset.offset()));
-        }
-        return new Stage(service, group, topic, members, committed.isEmpty() ? null : lag);
-    }
-
     static String table(PipelineStatus status) {
         StringBuilder out = new StringBuilder();
         out.append("pipeline ").append(status.pipeline()).append(System.lineSeparator());
         out.append(String.format(Locale.ROOT, "  %-20s %8s %12s  %s%n", "stage", "members", "lag",
                 "consumer group / input topic"));
-        for (Stage stage : status.stages()) {
+        for (ConsumerLag.Stage stage : status.stages()) {
             out.append(String.format(Locale.ROOT, "  %-20s %8d %12s  %s / %s%n", stage.service(), stage.members(),
                     stage.lag() == null ? "-" : String.format(Locale.ROOT, "%,d", stage.lag()), stage.group(),
                     stage.topic()));
