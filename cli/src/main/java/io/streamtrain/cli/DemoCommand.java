@@ -209,6 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
             cleanup = new Thread(() -> stopAll(servicesRef, brokerRef));
             Runtime.getRuntime().addShutdownHook(cleanup);
             services.processes().forEach(p -> out.printf("  %-20s pid %d, log %s%n", p.name(), p.pid(), p.log()));
+            out.println("dashboard: http://127.0.0.1:" + services.ports().get("evaluator-service") + "/dashboard");
             double startup = seconds(started);
 
             try (PipelineMonitor monitor = new PipelineMonitor(settings, pipeline.pipeline())) {

@@ -182,6 +182,21 @@ class EvaluatorServiceTest {
                 .containsExactly("PROMOTED", "REJECTED", "ERROR", "PROMOTED");
         assertThat(rebuilt.champion()).get().extracting(ModelEvent::checkpointId, ModelEvent::promotedBy)
                 .containsExactly("e001-s00000000", "override");
+
+        // The dashboard's data: the same four evaluations, the overriding champion, the gate metric's curve with
+        // the promotions marked, the latest verdicts newest first; the page and its chart library are served here.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                .get("/pipelines/evaluator-test/dashboard").then().statusCode(200)
+                .body("evaluations", equalTo(4))
+                .body("champion.model.checkpointId", equalTo("e001-s00000000"))
+                .body("metrics.accuracy.size()", equalTo(3))
+                .body("latestVerdicts[0].verdict", equalTo("PROMOTED"))
+                .body("latestVerdicts[1].verdict", equalTo("ERROR")));
+        given().when().get("/pipelines/other/dashboard").then().statusCode(404);
+        given().redirects().follow(false).when().get("/dashboard").then().statusCode(303);
+        given().when().get("/dashboard/index.html").then().statusCode(200).body(containsString("metric-chart"));
+        given().when().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").then().statusCode(200);
+        given().when().get("/pipelines").then().statusCode(200).body("pipelines[0]", equalTo("evaluator-test"));
     }
 
     private static void assertPredictionsMatchArtifact(String records, String checkpointId,
