@@ -1,12 +1,12 @@
 package io.streamtrain.model;
 
+import io.streamtrain.pipeline.keys.PemFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -14,7 +14,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -106,15 +105,8 @@ public final class ArtifactKeys {
     /** A new Ed25519 key pair, written as PEM: the private key owner-readable only where the file system allows. */
     public static void newKeyPair(Path privateKeyFile, Path publicKeyFile) throws IOException {
         try {
-            KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Files.writeString(privateKeyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-            try {
-                Files.setPosixFilePermissions(privateKeyFile, java.nio.file.attribute.PosixFilePermissions
-                        .fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system.
-            }
-            Files.writeString(publicKeyFile, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+            PemFiles.writeKeyPair(KeyPairGenerator.getInstance("Ed25519").generateKeyPair(), privateKeyFile,
+                    publicKeyFile);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is not available", e);
         }
@@ -122,9 +114,8 @@ public final class ArtifactKeys {
 
     @SuppressWarnings("unchecked")
     private static <K> K decode(Path file, String text, String type, boolean privateKey) throws IOException {
-        String body = text.replaceAll("-----(BEGIN|END) " + type + "-----", "").replaceAll("\\s", "");
         try {
-            byte[] der = Base64.getDecoder().decode(body);
+            byte[] der = PemFiles.decode(text, type);
             KeyFactory factory = KeyFactory.getInstance("Ed25519");
             return (K) (privateKey ? factory.generatePrivate(new PKCS8EncodedKeySpec(der))
                     : factory.generatePublic(new X509EncodedKeySpec(der)));
@@ -150,10 +141,5 @@ public final class ArtifactKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

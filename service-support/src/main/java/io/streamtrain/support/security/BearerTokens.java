@@ -1,6 +1,7 @@
 package io.streamtrain.support.security;
 
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.pipeline.keys.PemFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,23 +58,14 @@ public final class BearerTokens {
 
     /** Writes the private key (PKCS#8, owner-readable only where the file system allows) and the public key. */
     public static void write(KeyPair keys, Path privateKeyFile, Path publicKeyFile) throws IOException {
-        Files.writeString(privateKeyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        try {
-            Files.setPosixFilePermissions(privateKeyFile, java.nio.file.attribute.PosixFilePermissions
-                    .fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system.
-        }
-        Files.writeString(publicKeyFile, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        PemFiles.writeKeyPair(keys, privateKeyFile, publicKeyFile);
     }
 
     /** Reads an RSA private key from a PKCS#8 PEM file. */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        String text = Files.readString(file);
-        String body = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
-                    .decode(body)));
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(PemFiles.decode(
+                    Files.readString(file), "PRIVATE KEY")));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException(file + " is not an RSA private key in PKCS#8 PEM (BEGIN PRIVATE KEY)", e);
         }
@@ -104,10 +96,5 @@ public final class BearerTokens {
 
     private static String base64Url(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }
