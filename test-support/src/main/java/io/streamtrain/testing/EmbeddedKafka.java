@@ -1,5 +1,6 @@
 package io.streamtrain.testing;
 
+import java.nio.file.Files;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -7,6 +8,11 @@ import org.apache.kafka.common.test.TestKitNodes;
  * A real Kafka broker (KRaft, combined broker and controller) inside the test JVM. One per test run is enough:
  * {@link #shared()} starts it on first use and stops it when the JVM exits. Replication factors are set to 1;
  * without that, consumer groups and transactions silently never start on a single broker.
+ *
+ * <p>The broker's data lives in a directory of our own, deleted when the broker is closed. Left to itself the test
+ * kit makes one that a JVM shutdown hook of Kafka's deletes; that hook ran beside the one closing the broker, the
+ * broker lost its log directory while still writing and halted the JVM with exit code 1 after every test had
+ * passed (Maven: "Error occurred in starting fork").
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -16,6 +22,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private EmbeddedKafka() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setBaseDirectory(Files.createTempDirectory("streamtrain-kafka-"))
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
