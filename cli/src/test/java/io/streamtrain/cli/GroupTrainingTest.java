@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.SyncMessage;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.cli.local.LocalServices;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicAdmin;
 import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.EmbeddedKafka;
 import java.nio.file.Files;
@@ -20,15 +22,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several trainer processes, one model: the demo on 12,000 shuttle rows with one trainer alone, with a group of
  * two that averages the optimizer state too, and with a group of three that keeps it local and of which one is
  * killed with SIGKILL mid-run (the demo restarts it and it joins again). Every group's final model has each batch exactly once per epoch in its lineage, reaches the single
- * trainer's validation accuracy within 2%, and no sync round waited longer than the spec's timeout.
+ * trainer's validation accuracy within 2%, and no sync round waited longer than the spec's timeout. Then a trainer
+ * added to a running group: a second trainer process started by hand once the first has written checkpoints joins,
+ * reads the partitions it is given, and the lineage stays exactly-once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GroupTrainingTest {
 
     private static final Path SHUTTLE = Path.of("../datasets/shuttle");
@@ -51,14 +59,14 @@ class GroupTrainingTest {
     }
 
     @Test
+    @Order(1)
     void twoAndThreeTrainersTrainEachBatchOnceAndMatchOneTrainer() throws Exception {
         Path data = work.resolve("shuttle-12k.csv");
         List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
         Files.write(data, lines.subList(0, 12_001));
-
-        JsonNode single = run("group-one", 1, false, "");
-        JsonNode two = run("group-two", 2, false, ", optimizerState: average");
-        JsonNode three = run("group-three", 3, true, "");
+        JsonNode single = run("group-one", 1, data, 3, 40, "", GroupTrainingTest::nothing);
+        JsonNode two = run("group-two", 2, data, 3, 40, ", optimizerState: average", GroupTrainingTest::nothing);
+        JsonNode three = run("group-three", 3, data, 3, 40, "", GroupTrainingTest::killTrainerThree);
 
         double baseline = finalAccuracy(single);
         System.out.printf("group training: final accuracy 1 trainer %.4f, 2 trainers averaging the optimizer state"
@@ -100,6 +108,88 @@ class GroupTrainingTest {
         assertThat(three.path("finalCheckpoint").path("stopReason").asText()).contains("completed 3 epochs");
     }
 
+    /**
+     * A group of one trainer (the demo's, on all 58,000 shuttle rows so that the run outlasts a second trainer's
+     * start) that a second trainer process, started by hand once the group has written a checkpoint, joins: it starts from the group's checkpoint and the rounds since, takes part in the
+     * rounds from the first it contributes to on (missing at most one that closed before its contribution came),
+     * reads the partition it is given only from a round after it got it, and the lineage is still exactly-once.
+     */
+    @Test
+    @Order(2)
+    void aTrainerAddedToARunningGroupJoinsAndNothingIsTrainedTwice() throws Exception {
+        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers());
+        TopicAdmin.ensureTopics(kafka, 2);
+        TopicAdmin.ensureTrainPartitions(kafka, 2);
+
+        JsonNode joined = run("group-join", 1, SHUTTLE.resolve("shuttle.csv"), 5, 200, "",
+                GroupTrainingTest::addTrainerTwo);
+
+        String member = "local-trainer-service-2";
+        String log = Files.readString(work.resolve("group-join/logs/trainer-service-2.log"));
+        Matcher started = Pattern.compile("starts after sync round (\\d+)").matcher(log);
+        assertThat(started.find()).as("the added trainer's start line").isTrue();
+        long startedAfter = Long.parseLong(started.group(1));
+        Matcher assigned = Pattern.compile("assigned partitions \\[\\d[^]]*] after sync round (\\d+)").matcher(log);
+        Matcher reads = Pattern.compile("reads partitions \\[[^]]*] from sync round (\\d+)").matcher(log);
+        assertThat(assigned.find()).as("the added trainer was given a partition; its log:%n%s", log).isTrue();
+        assertThat(reads.find(assigned.end())).as("the added trainer read its partition; its log:%n%s", log).isTrue();
+        long roundsToRead = Long.parseLong(reads.group(1)) - Long.parseLong(assigned.group(1));
+        long missedRounds = Pattern.compile("sync round \\d+ closed without trainer " + member)
+                .matcher(log.substring(0, reads.start())).results().count();
+        System.out.printf("group training: a trainer added after sync round %d joined (%d rounds closed without"
+                + " it first) and read its partition %d rounds after getting it; lineage %s%n", startedAfter,
+                missedRounds, roundsToRead, joined.path("lineage"));
+        assertThat(startedAfter).as("it joined a run under way").isPositive();
+        assertThat(missedRounds).isLessThanOrEqualTo(1);
+        assertThat(roundsToRead).isPositive();
+        assertThat(log).contains("group training of 'group-join' complete");
+        assertThat(joined.path("lineage").path("duplicates").asLong()).isZero();
+        assertThat(joined.path("lineage").path("missing").asLong()).isZero();
+        assertThat(joined.path("lineage").path("batches").asLong())
+                .isEqualTo(5 * joined.path("batches").path("train").asLong()).isPositive();
+        assertThat(finalAccuracy(joined)).isGreaterThan(0.9);
+    }
+
+    /** What a test does to a group while the demo runs it; what it returns is closed when the demo has ended. */
+    private interface DuringRun {
+        AutoCloseable start(String pipeline, Path runDir, Path specFile) throws Exception;
+    }
+
+    private static AutoCloseable nothing(String pipeline, Path runDir, Path specFile) {
+        return () -> { };
+    }
+
+    /** Kills the third trainer with SIGKILL once the group has written two checkpoints (the demo restarts it). */
+    private static AutoCloseable killTrainerThree(String pipeline, Path runDir, Path specFile) throws Exception {
+        awaitCheckpoints(runDir.resolve("checkpoints/" + pipeline), 2);
+        long pid = Long.parseLong(Files.readString(runDir.resolve("pids/trainer-service-3.pid")).trim());
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        return () -> { };
+    }
+
+    /**
+     * Starts a second trainer process once the group has written a checkpoint; closing the returned handle waits
+     * for it to report its run complete, then stops it.
+     */
+    private static AutoCloseable addTrainerTwo(String pipeline, Path runDir, Path specFile) throws Exception {
+        awaitCheckpoints(runDir.resolve("checkpoints/" + pipeline), 1);
+        // Ready once it holds a partition of the group: this also waits until it has joined.
+        LocalServices added = LocalServices.start(Home.locate(), List.of("trainer-service-2"), specFile,
+                broker.bootstrapServers(), runDir, Duration.ofSeconds(120), LocalServices.DEFAULT_JVM_OPTIONS);
+        Path log = runDir.resolve("logs/trainer-service-2.log");
+        return () -> {
+            try {
+                await().atMost(Duration.ofMinutes(1)).until(() -> Files.readString(log).contains("complete:"));
+            } finally {
+                added.close();
+            }
+        };
+    }
+
+    private static void awaitCheckpoints(Path dir, int count) {
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(50)).until(() -> count(dir) >= count);
+    }
+
     /** Contributions of a pipeline's trainers that carried their optimizer state. */
     private static long optimizerStates(String pipeline) {
         return new TopicReader(new KafkaSettings(broker.bootstrapServers()))
@@ -108,33 +198,29 @@ class GroupTrainingTest {
     }
 
     /**
-     * Runs the demo; with {@code kill}, the third trainer is killed once the group has written a checkpoint;
-     * {@code syncKeys} go into the spec's {@code train.sync}.
+     * Runs the demo on {@code data} for {@code epochs} of 64-row batches with {@code trainers} trainers, a checkpoint
+     * every {@code checkpointEvery} steps; {@code syncKeys} go into the spec's train.sync.
      */
-    private JsonNode run(String name, int trainers, boolean kill, String syncKeys) throws Exception {
+    private JsonNode run(String name, int trainers, Path data, int epochs, int checkpointEvery, String syncKeys,
+                         DuringRun during) throws Exception {
         String spec = Files.readString(SHUTTLE.resolve("pipeline.yaml"))
                 .replace("pipeline: shuttle", "pipeline: " + name)
                 .replace("size: 256", "size: 64")
                 .replace("warmupRecords: 5000", "warmupRecords: 2000")
-                .replace("epochs: 5", "epochs: 3")
-                .replace("checkpointEvery: 200", "checkpointEvery: 40"
-                        + (trainers > 1 ? "\n  keepCheckpoints: 3\n  sync: {everySteps: 10, timeoutSeconds: "
+                .replace("epochs: 5", "epochs: " + epochs)
+                .replace("checkpointEvery: 200", "checkpointEvery: " + checkpointEvery
+                        + (!name.equals("group-one") ? "\n  keepCheckpoints: 3\n  sync: {everySteps: 10, timeoutSeconds: "
                         + TIMEOUT_SECONDS + syncKeys + "}" : ""));
         Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);
         Path runDir = work.resolve(name);
         Path report = work.resolve(name + ".json");
         CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> StreamTrainCli.run("demo", "--kafka",
-                broker.bootstrapServers(), "--spec", specFile.toString(), "--data",
-                work.resolve("shuttle-12k.csv").toString(), "--workdir", runDir.toString(), "--report",
+                broker.bootstrapServers(), "--spec", specFile.toString(), "--data", data.toString(),
+                "--workdir", runDir.toString(), "--report",
                 report.toString(), "--trainers", Integer.toString(trainers), "--timeout", "PT6M"));
-        if (kill) {
-            Path pidFile = runDir.resolve("pids/trainer-service-3.pid");
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> count(runDir.resolve("checkpoints/" + name)) >= 2);
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        try (AutoCloseable disturbance = during.start(name, runDir, specFile)) {
+            DemoRuns.assertSucceeded(demo.get(), runDir);
         }
-        assertThat(demo.get()).isZero();
         if (trainers > 1) {
             for (String survivor : List.of("trainer-service", "trainer-service-2")) {
                 assertThat(longestRoundWait(runDir.resolve("logs/" + survivor + ".log")))
