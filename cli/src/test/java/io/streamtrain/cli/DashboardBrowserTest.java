@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -74,6 +75,10 @@ class DashboardBrowserTest {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
                         Long.parseLong(text(browser, "evaluation-count").replace(",", "")) > evaluations);
                 assertThat(browser.findElements(By.cssSelector("#verdicts tbody tr"))).isNotEmpty();
+                // A regression champion's residual plot, drawn by the page's own code in the same browser.
+                Object svg = ((JavascriptExecutor) browser).executeScript("return residualPlot({mean: 0.4, std: 2.0,"
+                        + " p05: -3.1, p50: 0.2, p95: 3.5, maxAbs: 9.0}).outerHTML;");
+                assertThat(String.valueOf(svg)).startsWith("<svg").contains("<rect", "<circle", ">9.00<", ">-9.00<");
                 Path screenshot = Path.of("target/dashboard.png");
                 Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 assertThat(Files.size(screenshot)).isGreaterThan(10_000);

@@ -162,6 +162,11 @@ function picture(champion) {
       });
     });
   } else if (champion.residuals) {
+    const caption = document.createElement("div");
+    caption.className = "label";
+    caption.textContent = "residuals (predicted - actual): box 5th-95th percentile, line median, dot mean ± std";
+    element.appendChild(caption);
+    element.appendChild(residualPlot(champion.residuals));
     for (const [name, value] of Object.entries(champion.residuals)) {
       const tr = table.insertRow();
       tr.insertCell().textContent = "residual " + name;
@@ -169,6 +174,44 @@ function picture(champion) {
     }
   }
   element.appendChild(table);
+}
+
+// The champion's residuals (predicted minus actual, in the target's units) on a symmetric axis: the box spans the
+// 5th to the 95th percentile with the median across it, the dot is the mean with one standard deviation either side.
+function residualPlot(r) {
+  const width = 380, height = 80, pad = 24, middle = 38;
+  const extent = Math.max(r.maxAbs, Math.abs(r.p05), Math.abs(r.p95), Math.abs(r.mean) + r.std) || 1;
+  const x = v => (pad + (v + extent) / (2 * extent) * (width - 2 * pad)).toFixed(1);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "residuals");
+  svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+  svg.setAttribute("width", "100%");
+  svg.style.maxWidth = width + "px";
+  const shapes = [
+    ["line", {x1: x(-extent), x2: x(extent), y1: middle + 22, y2: middle + 22, stroke: "#999"}],
+    ["line", {x1: x(0), x2: x(0), y1: 8, y2: middle + 22, stroke: "#555", "stroke-dasharray": "3 3"}],
+    ["rect", {x: x(r.p05), y: middle - 14, width: Math.max(1, x(r.p95) - x(r.p05)), height: 28,
+      fill: "rgba(47, 111, 223, 0.25)", stroke: "#2f6fdf"}],
+    ["line", {x1: x(r.p50), x2: x(r.p50), y1: middle - 14, y2: middle + 14, stroke: "#2f6fdf", "stroke-width": 2}],
+    ["line", {x1: x(r.mean - r.std), x2: x(r.mean + r.std), y1: middle, y2: middle, stroke: "#e0652b"}],
+    ["circle", {cx: x(r.mean), cy: middle, r: 4, fill: "#e0652b"}],
+  ];
+  for (const [value, anchor] of [[-extent, "start"], [0, "middle"], [extent, "end"]]) {
+    shapes.push(["text", {x: x(value), y: height - 4, "text-anchor": anchor, "font-size": 11, fill: "#555",
+      text: number(value, 2)}]);
+  }
+  for (const [tag, attributes] of shapes) {
+    const shape = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (name === "text") {
+        shape.textContent = value;
+      } else {
+        shape.setAttribute(name, value);
+      }
+    }
+    svg.appendChild(shape);
+  }
+  return svg;
 }
 
 async function main() {

@@ -19,6 +19,8 @@ import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.contracts.Verdict;
+import io.streamtrain.evaluator.dashboard.DashboardFeed;
+import io.streamtrain.evaluator.dashboard.DashboardState;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
 import io.streamtrain.model.ModelArtifact;
@@ -28,6 +30,7 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecLoader;
+import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
@@ -197,6 +200,23 @@ class EvaluatorServiceTest {
         given().when().get("/dashboard/index.html").then().statusCode(200).body(containsString("metric-chart"));
         given().when().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").then().statusCode(200);
         given().when().get("/pipelines").then().statusCode(200).body("pipelines[0]", equalTo("evaluator-test"));
+
+        // A restarted evaluator's dashboard: a feed that starts now rebuilds the same picture from the topics alone.
+        DashboardFeed restarted = new DashboardFeed(SPEC, new KafkaSettings(bootstrap), Duration.ofSeconds(1));
+        restarted.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                DashboardState.Snapshot snapshot = restarted.state().snapshot();
+                assertThat(snapshot.evaluations()).isEqualTo(4);
+                assertThat(snapshot.champion().model().checkpointId()).isEqualTo("e001-s00000000");
+                assertThat(snapshot.latestVerdicts()).extracting(DashboardState.RecentVerdict::verdict)
+                        .containsExactly("PROMOTED", "ERROR", "REJECTED", "PROMOTED");
+                assertThat(snapshot.metrics().get("accuracy")).hasSize(3);
+                assertThat(snapshot.lag()).extracting(ConsumerLag.Stage::service).contains("evaluator-service");
+            });
+        } finally {
+            restarted.stop();
+        }
     }
 
     private static void assertPredictionsMatchArtifact(String records, String checkpointId,

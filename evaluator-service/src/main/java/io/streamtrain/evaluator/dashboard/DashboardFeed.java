@@ -58,12 +58,21 @@ public class DashboardFeed {
     }
 
     void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        stop();
+    }
+
+    /** Starts reading the topics from their beginning on a thread of its own. */
+    public void start() {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer("evaluator-dashboard-"
                 + spec.pipeline(), null));
         loop = PollingThread.start("dashboard-feed", polling -> run(polling, consumer), consumer);
     }
 
-    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (loop != null) {
             loop.stop();
         }
