@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Several trainer processes, one model: the demo on 12,000 shuttle rows with one trainer alone, with a group of
  * two that averages the optimizer state too, and with a group of three that keeps it local and of which one is
- * killed with SIGKILL mid-run (the demo restarts it and it joins again). Every group's final model has each batch exactly once per epoch in its lineage, reaches the single
- * trainer's validation accuracy within 2%, and no sync round waited longer than the spec's timeout. Then a trainer
+ * killed with SIGKILL mid-run (the demo restarts it and it joins again). Every group's final model has each batch
+ * exactly once per epoch in its lineage, reaches the single trainer's validation accuracy within 2%, and no sync
+ * round waited longer than the spec's timeout. Then a trainer
  * added to a running group: a second trainer process started by hand once the first has written checkpoints joins,
  * reads the partitions it is given, and the lineage stays exactly-once.
  */
@@ -110,9 +111,10 @@ class GroupTrainingTest {
 
     /**
      * A group of one trainer (the demo's, on all 58,000 shuttle rows so that the run outlasts a second trainer's
-     * start) that a second trainer process, started by hand once the group has written a checkpoint, joins: it starts from the group's checkpoint and the rounds since, takes part in the
-     * rounds from the first it contributes to on (missing at most one that closed before its contribution came),
-     * reads the partition it is given only from a round after it got it, and the lineage is still exactly-once.
+     * start) that a second trainer process, started by hand once the group has written a checkpoint, joins: it
+     * starts from the group's checkpoint and the rounds since, takes part in the rounds from the first it
+     * contributes to on (missing at most one that closed before its contribution came), reads the partition it is
+     * given only from a round after it got it, and the lineage is still exactly-once.
      */
     @Test
     @Order(2)
