@@ -188,7 +188,6 @@ public class PipelineResource {
     }
 
     private Response notHere(String name) {
-        return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no pipeline '" + name
-                + "' here; this deployment runs '" + spec.pipeline() + "'")).build();
+        return OtherPipeline.notFound(name, spec.pipeline());
     }
 }

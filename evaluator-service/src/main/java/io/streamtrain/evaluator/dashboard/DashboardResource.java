@@ -2,15 +2,16 @@ package io.streamtrain.evaluator.dashboard;
 
 import io.smallrye.mutiny.Multi;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.evaluator.OtherPipeline;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.Map;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -33,8 +34,7 @@ public class DashboardResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response snapshot(@PathParam("name") String name) {
         if (!spec.pipeline().equals(name)) {
-            return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no pipeline '" + name
-                    + "' here; this deployment runs '" + spec.pipeline() + "'")).build();
+            return OtherPipeline.notFound(name, spec.pipeline());
         }
         return Response.ok(feed.state().snapshot()).build();
     }
@@ -45,7 +45,7 @@ public class DashboardResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<String> stream(@PathParam("name") String name) {
         if (!spec.pipeline().equals(name)) {
-            return Multi.createFrom().failure(new jakarta.ws.rs.NotFoundException("no pipeline '" + name + "' here"));
+            return Multi.createFrom().failure(new NotFoundException(OtherPipeline.message(name, spec.pipeline())));
         }
         // What this client was last sent: the state's time, the lag's hash, when (nanoTime).
         long[] sent = {-1, 0, 0};
