@@ -189,6 +189,7 @@ public final class GroupThroughput {
         List<Batch> batches = problem.batches(pipeline, Math.max(2, rows / BATCH), BATCH, 7);
         NormalizationStats stats = problem.stats(pipeline);
         TrainerFixture fixture = new TrainerFixture(kafka.bootstrapServers());
+        fixture.clearTrainBatches();
         fixture.publishStats(stats);
         fixture.publish(batches);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("bench-markers"))) {

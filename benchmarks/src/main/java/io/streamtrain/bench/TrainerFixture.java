@@ -17,12 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Feeds trainer-service directly: publishes statistics and train batches as preprocess-service would, starts the
@@ -59,17 +68,30 @@ final class TrainerFixture {
 
     /** Lets the broker delete a topic's data older than {@code minutes} (in 64 MB segments). */
     static void keepMinutes(String bootstrap, String topic, int minutes) throws Exception {
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", bootstrap);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            var resource = new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-            var set = org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET;
-            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(
-                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                            "retention.ms", Long.toString(minutes * 60_000L)), set),
-                    new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                            "segment.bytes", Integer.toString(64 * 1024 * 1024)), set)))).all().get();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry("retention.ms", Long.toString(minutes * 60_000L)),
+                            AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("segment.bytes", Integer.toString(64 * 1024 * 1024)),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
+    /**
+     * Deletes everything published so far to the train batch topic, so that the next trainer reads only its own
+     * pipeline's batches (a trainer reads past other pipelines' batches on a shared topic, and pays for it).
+     */
+    void clearTrainBatches() throws Exception {
+        try (Admin admin = Admin.create(kafka.admin("bench-feeder-admin"))) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(Topics.BATCHES_TRAIN)).allTopicNames().get().get(Topics.BATCHES_TRAIN)
+                    .partitions().forEach(p -> ends.put(new TopicPartition(Topics.BATCHES_TRAIN, p.partition()),
+                            OffsetSpec.latest()));
+            Map<TopicPartition, RecordsToDelete> deletions = new HashMap<>();
+            admin.listOffsets(ends).all().get().forEach((partition, end) ->
+                    deletions.put(partition, RecordsToDelete.beforeOffset(end.offset())));
+            admin.deleteRecords(deletions).all().get();
         }
     }
 
