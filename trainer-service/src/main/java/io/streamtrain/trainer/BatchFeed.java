@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.jboss.logging.Logger;
 
 /**
  * Reads the train batch topic on its own thread, ahead of training, so fetching and decoding overlap the
@@ -46,6 +47,8 @@ import org.apache.kafka.common.serialization.ByteBufferDeserializer;
  */
 final class BatchFeed implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(BatchFeed.class);
+
     enum Kind { BATCH, END_OF_DATA, OTHER_PIPELINE, UNREADABLE }
 
     /** One message of the train batch topic, in order; a batch lies in native memory until it is given back. */
@@ -61,6 +64,7 @@ final class BatchFeed implements AutoCloseable {
     private final int capacityKilobytes;
     private final Set<Integer> ended = new HashSet<>();
     private final Thread thread;
+    private final int niceness;
     private KafkaConsumer<String, ByteBuffer> consumer;
     private KafkaConsumer<String, ByteBuffer> spare;
     private boolean trained;
@@ -88,9 +92,14 @@ final class BatchFeed implements AutoCloseable {
         return properties;
     }
 
-    /** {@code consumer} is assigned and positioned; {@code spare} is a second one with the same configuration. */
+    /**
+     * {@code consumer} is assigned and positioned; {@code spare} is a second one with the same configuration. The
+     * feed's thread runs at nice value {@code niceness} (0: as the training thread): the feed only has to stay
+     * ahead, and where it shares the cores with the training thread (and a broker) the training thread should win.
+     */
     BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, String pipeline,
-              long capacityBytes) {
+              long capacityBytes, int niceness) {
+        this.niceness = niceness;
         this.consumer = consumer;
         this.spare = spare;
         this.pipeline = pipeline;
@@ -157,6 +166,10 @@ final class BatchFeed implements AutoCloseable {
     }
 
     private void run() {
+        if (niceness > 0 && !ThreadNiceness.setForCurrentThread(niceness)) {
+            LOG.infof("the batch feed runs at the training thread's priority: this platform did not take nice %d",
+                    niceness);
+        }
         try {
             while (running) {
                 ConsumerRecords<String, ByteBuffer> records;

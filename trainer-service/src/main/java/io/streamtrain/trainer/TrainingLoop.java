@@ -71,6 +71,7 @@ public class TrainingLoop {
     private final TrainerState state;
     private final int threads;
     private final long prefetchBytes;
+    private final int feedNiceness;
     private KafkaConsumer<String, ByteBuffer> consumer;
     private KafkaConsumer<String, ByteBuffer> spareConsumer;
     private EvaluationFollower evaluations;
@@ -80,8 +81,13 @@ public class TrainingLoop {
     public TrainingLoop(PipelineSpec spec, KafkaSettings kafka, CheckpointPublisher checkpoints,
                         ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads,
-                        @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes) {
+                        @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes,
+                        @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness) {
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
+        if (feedNiceness < 0 || feedNiceness > 19) {
+            throw new IllegalArgumentException("streamtrain.trainer.feed-niceness must be 0 to 19, not " + feedNiceness);
+        }
+        this.feedNiceness = feedNiceness;
         this.metrics = metrics;
         this.state = state;
         this.spec = spec;
@@ -143,7 +149,7 @@ public class TrainingLoop {
             }
             state.set(run.session == null ? TrainerState.Phase.WAITING_FOR_DATA : TrainerState.Phase.TRAINING,
                     partitions.size() + " partitions of " + Topics.BATCHES_TRAIN + " assigned");
-            feed = new BatchFeed(consumer, spareConsumer, spec.pipeline(), prefetchBytes);
+            feed = new BatchFeed(consumer, spareConsumer, spec.pipeline(), prefetchBytes, feedNiceness);
             feed.start(run.finished, run.session != null);
             while (loop.running()) {
                 BatchFeed.Item item = feed.next(Duration.ofMillis(500));

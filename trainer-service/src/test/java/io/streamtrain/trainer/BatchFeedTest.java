@@ -59,7 +59,7 @@ class BatchFeedTest {
 
         List<String> read = new ArrayList<>();
         try (BatchFeed feed = new BatchFeed(consumer(kafka, "feed"), consumer(kafka, "feed-spare"), PIPELINE,
-                CAPACITY_BYTES)) {
+                CAPACITY_BYTES, 10)) {
             feed.start(Set.of(), false);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (read.size() < expected.size() && System.nanoTime() < deadline) {
