@@ -37,9 +37,8 @@ import java.util.function.ToIntFunction;
  * trainer's run shows in both); publishes the statistics, the batches and an end-of-data marker to a local
  * broker, on a train batch topic emptied of the previous batch size's batches; starts the packaged
  * trainer-service and reads its progress events. Both rates are steady-state rates, taken once the JIT has
- * settled: the trainer's is the samples between its progress event at the middle of its run
- * and its last one over the time between them (epoch turns, fetching, decoding, checkpoints and progress
- * publishing included); its rate over the whole run, from its first progress event, is printed beside it. Prints
+ * settled: the trainer's is the samples between its progress event at the middle of its run and its last one
+ * over the time between them (epoch turns, fetching, decoding, checkpoints and progress publishing included); its rate over the whole run, from its first progress event, is printed beside it. Prints
  * the rates, their ratio, the trainer's rate inside optimizer steps, its peak RSS and its mean checkpoint time.
  *
  * <p>Run: {@code bench/trainer.sh [ROWS_PER_EPOCH] [SECONDS_PER_RUN] [BATCH_SIZES]}.

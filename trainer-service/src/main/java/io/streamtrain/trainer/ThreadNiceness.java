@@ -22,11 +22,17 @@ final class ThreadNiceness {
         int setpriority(int which, int who, int prio);
     }
 
+    /** {@code niceness} when a thread may lower itself to it (0 to 19); else IllegalArgumentException naming it. */
+    static int requireValid(int niceness, String what) {
+        if (niceness < 0 || niceness > 19) {
+            throw new IllegalArgumentException(what + " must be 0 to 19, not " + niceness);
+        }
+        return niceness;
+    }
+
     /** Sets the calling thread's nice value; false when the platform does not allow it. */
     static boolean setForCurrentThread(int niceness) {
-        if (niceness < 0 || niceness > 19) {
-            throw new IllegalArgumentException("a nice value this thread may take is 0 to 19, not " + niceness);
-        }
+        requireValid(niceness, "a nice value this thread may take");
         if (!Platform.isLinux()) {
             return false;
         }

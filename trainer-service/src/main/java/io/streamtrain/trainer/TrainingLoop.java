@@ -84,10 +84,7 @@ public class TrainingLoop {
                         @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes,
                         @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness) {
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
-        if (feedNiceness < 0 || feedNiceness > 19) {
-            throw new IllegalArgumentException("streamtrain.trainer.feed-niceness must be 0 to 19, not " + feedNiceness);
-        }
-        this.feedNiceness = feedNiceness;
+        this.feedNiceness = ThreadNiceness.requireValid(feedNiceness, "streamtrain.trainer.feed-niceness");
         this.metrics = metrics;
         this.state = state;
         this.spec = spec;
