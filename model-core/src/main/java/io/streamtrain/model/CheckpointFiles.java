@@ -9,13 +9,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The files of a checkpoint directory: the parameters (DJL format), the JSON manifest and the lineage. */
+/**
+ * The files of a checkpoint directory: the parameters (DJL format), the JSON manifest and the lineage
+ * ({@link LineageFiles}).
+ */
 public final class CheckpointFiles {
 
     public static final String MODEL_NAME = "model";
     public static final String PARAMETERS = "model-0000.params";
     public static final String MANIFEST = "manifest.json";
-    /** The batches the parameters were trained on: one {@code epoch batchId} line each, in training order. */
+    /**
+     * The lineage of checkpoints written before {@link LineageFiles}' segments: one {@code epoch batchId} line per
+     * batch, in training order, in a single file.
+     */
     public static final String LINEAGE = "lineage.txt";
 
     private CheckpointFiles() {

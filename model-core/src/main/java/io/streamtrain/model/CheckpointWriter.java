@@ -30,11 +30,17 @@ public final class CheckpointWriter {
 
     /** Saves the session's parameters and the manifest; returns the final directory and the digest. */
     public Written write(TrainingSession session, CheckpointManifest manifest) throws IOException {
-        return write(session, manifest, java.util.Map.of());
+        return write(session, manifest, directory -> { });
     }
 
-    /** The same, with further files (name to content) written into the checkpoint before it is renamed in. */
-    public Written write(TrainingSession session, CheckpointManifest manifest, java.util.Map<String, byte[]> files)
+    /** Further files of a checkpoint, written into its directory before it is renamed in. */
+    @FunctionalInterface
+    public interface ExtraFiles {
+        void writeInto(Path directory) throws IOException;
+    }
+
+    /** The same, with {@code extra} files written into the checkpoint before it is renamed in. */
+    public Written write(TrainingSession session, CheckpointManifest manifest, ExtraFiles extra)
             throws IOException {
         Path pipelineDir = root.resolve(manifest.pipeline());
         Files.createDirectories(pipelineDir);
@@ -51,9 +57,7 @@ public final class CheckpointWriter {
             try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(temporary.resolve(TrainingState.FILE)))) {
                 session.exportState().write(out);
             }
-            for (var file : files.entrySet()) {
-                Files.write(temporary.resolve(file.getKey()), file.getValue());
-            }
+            extra.writeInto(temporary);
             String digest = CheckpointFiles.sha256(CheckpointFiles.parameters(temporary));
             CheckpointManifest complete = new CheckpointManifest(manifest.schemaVersion(), manifest.pipeline(),
                     manifest.checkpointId(), manifest.epoch(), manifest.step(), manifest.samplesSeen(),

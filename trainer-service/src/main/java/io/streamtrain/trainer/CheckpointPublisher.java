@@ -7,7 +7,6 @@ import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.ArtifactKeys;
-import io.streamtrain.model.CheckpointFiles;
 import io.streamtrain.model.CheckpointManifest;
 import io.streamtrain.model.CheckpointWriter;
 import io.streamtrain.model.ResumePoint;
@@ -19,7 +18,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -87,8 +85,9 @@ public class CheckpointPublisher {
             // The end of the last epoch fell on a step checkpoint: same parameters, only where to resume changed.
             written = writer.updateResume(lastWritten, manifest);
         } else {
-            written = writer.write(session, manifest, Map.of(CheckpointFiles.LINEAGE, lineage.file()));
+            written = writer.write(session, manifest, lineage::writeInto);
         }
+        lineage.writtenInto(written.dir());
         lastId = id;
         lastWritten = written;
         TrainingProgress.Window window = progress.window();
@@ -156,11 +155,9 @@ public class CheckpointPublisher {
     }
 
     /** The lineage a checkpoint was trained on, to continue it. */
-    static Lineage lineageOf(CheckpointWriter.Restorable saved) throws IOException {
+    static Lineage lineageOf(CheckpointWriter.Restorable saved) {
         ResumePoint resume = saved.manifest().resume();
-        Path file = saved.dir().resolve(CheckpointFiles.LINEAGE);
-        return new Lineage(resume.lineageCount(), resume.lineageSha256(),
-                java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : "");
+        return new Lineage(resume.lineageCount(), resume.lineageSha256(), saved.dir());
     }
 
     @PreDestroy

@@ -66,7 +66,7 @@ class SyncRoundsTest {
         assertThat(third.steps()).isEqualTo(4);
         assertThat(third.closedAtOffset()).isEqualTo(5);
         assertThat(rounds.offsets()).isEqualTo(Map.of(0, 2L, 1, 2L));
-        assertThat(new String(rounds.lineage().file())).isEqualTo("1 b1\n1 b2\n1 b3\n1 b4\n");
+        assertThat(rounds.lineage().unwrittenLines()).isEqualTo("1 b1\n1 b2\n1 b3\n1 b4\n");
     }
 
     @Test
@@ -118,7 +118,7 @@ class SyncRoundsTest {
         SyncRounds.Result last = rounds.accept(contribution(3, "a", 2, 8, List.of("p0", "p1"), Map.of(0, 2L, 1, 2L),
                 List.of(0, 1), 1f), 3);
         assertThat(last.complete()).isTrue();
-        assertThat(new String(rounds.lineage().file())).isEqualTo("1 p0\n1 p1\n2 p0\n2 p1\n");
+        assertThat(rounds.lineage().unwrittenLines()).isEqualTo("1 p0\n1 p1\n2 p0\n2 p1\n");
     }
 
     @Test

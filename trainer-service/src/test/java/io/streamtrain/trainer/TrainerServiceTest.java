@@ -15,6 +15,7 @@ import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.contracts.Verdict;
+import io.streamtrain.model.LineageFiles;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -92,6 +93,15 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !checkpointIds().contains("e001-s00000005"));
         assertThat(checkpointIds()).containsExactly("e001-s00000010", "e001-s00000015", "e001-s00000020",
                 "e002-s00000025", "e002-s00000030", "e002-s00000035", "e002-s00000040");
+        // The final checkpoint names every good batch once per epoch, in training order, though the checkpoints
+        // it shares its earlier lines with were written long before and one of them is deleted.
+        List<String> trained = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (Batch batch : SumSignBatches.batches(PIPELINE, "train", 20, 16, 4)) {
+                trained.add(epoch + " " + batch.batchId());
+            }
+        }
+        assertThat(LineageFiles.readLines(Path.of(last.path()))).containsExactlyElementsOf(trained);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, List<Batch> batches) {

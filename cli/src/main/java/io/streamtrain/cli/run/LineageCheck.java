@@ -1,10 +1,9 @@
 package io.streamtrain.cli.run;
 
 import io.streamtrain.contracts.CheckpointEvent;
-import io.streamtrain.model.CheckpointFiles;
+import io.streamtrain.model.LineageFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * Checks a final checkpoint's lineage against the train batches that were published. In: the checkpoint's
- * {@code lineage.txt} (one {@code epoch batchId} line per batch trained, in order) and the published batch ids.
+ * lineage files ({@link LineageFiles}: one {@code epoch batchId} line per batch trained, in order) and the
+ * published batch ids.
  * Out: {@link RunReport.Lineage}: batches trained, duplicated (epoch, batch) pairs, and published batches missing
  * from an epoch the run finished (the last epoch counts only when training completed all of it).
  */
@@ -23,12 +23,12 @@ final class LineageCheck {
     }
 
     static RunReport.Lineage of(CheckpointEvent last, List<String> published) {
-        Path file = Path.of(last.path()).resolve(CheckpointFiles.LINEAGE);
-        if (!Files.isRegularFile(file)) {
+        Path checkpoint = Path.of(last.path());
+        if (!LineageFiles.exists(checkpoint)) {
             return null;
         }
         try {
-            return count(Files.readAllLines(file), published, last.stopReason() != null
+            return count(LineageFiles.readLines(checkpoint), published, last.stopReason() != null
                     && last.stopReason().startsWith("completed"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
