@@ -102,10 +102,18 @@ final class TrainerFixture {
     }
 
     LocalServices startTrainer(Home home, Path work, String pipeline, String spec, String heap) throws Exception {
+        return startTrainer(home, work, pipeline, spec, heap, List.of());
+    }
+
+    /** The same, with {@code moreOptions} for its JVM (system properties reach its configuration). */
+    LocalServices startTrainer(Home home, Path work, String pipeline, String spec, String heap,
+                               List<String> moreOptions) throws Exception {
         Path dir = Files.createDirectories(work.resolve(pipeline));
         Path specFile = Files.writeString(dir.resolve("pipeline.yaml"), spec);
+        List<String> options = new ArrayList<>(jvmOptions(heap));
+        options.addAll(moreOptions);
         return LocalServices.start(home, List.of("trainer-service"), specFile, kafka.bootstrapServers(), dir,
-                Duration.ofSeconds(180), jvmOptions(heap));
+                Duration.ofSeconds(180), options);
     }
 
     /** The trainer's JVM options: the heap and serial GC, then those of {@code -Dbench.trainer.jvm} (commas). */

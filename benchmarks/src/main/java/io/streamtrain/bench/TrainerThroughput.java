@@ -33,13 +33,14 @@ import java.util.function.ToIntFunction;
  * (one copy into native memory per step, how a program holding its data in Java arrays would train).
  *
  * <p>For each batch size: trains in memory for three seconds after two seconds of warm-up, three times before the
- * trainer runs and twice after it (each rate is the median of the five, so a drift of the machine during the
- * trainer's run shows in both); publishes the statistics, the batches and an end-of-data marker to a local
- * broker, on a train batch topic emptied of the previous batch size's batches; starts the packaged
- * trainer-service and reads its progress events. Both rates are steady-state rates, taken once the JIT has
- * settled: the trainer's is the samples between its progress event at the middle of its run and its last one
- * over the time between them (epoch turns, fetching, decoding, checkpoints and progress publishing included); its rate over the whole run, from its first progress event, is printed beside it. Prints
- * the rates, their ratio, the trainer's rate inside optimizer steps, its peak RSS and its mean checkpoint time.
+ * trainer runs (to size its run) and twice after it; publishes the statistics, the batches and an end-of-data
+ * marker to a local broker, on a train batch topic emptied of the previous batch size's batches; starts the
+ * packaged trainer-service and reads its progress events. Once the trainer has run for half of the run's seconds
+ * (its start and JIT warm-up), the trainer and the in-memory ceiling are measured in turns ({@link PairedWindows}): the machine's
+ * speed drifts by up to 30% within minutes on a shared machine, which rates measured a minute apart cannot tell
+ * from the trainer's own cost. The trainer's windows include epoch turns, fetching, decoding, checkpoints and
+ * progress publishing. Prints the paired rates and their median ratio, the in-memory rates measured apart, the
+ * trainer's rate in its warm-up and inside optimizer steps, its peak RSS and its mean checkpoint time.
  *
  * <p>Run: {@code bench/trainer.sh [ROWS_PER_EPOCH] [SECONDS_PER_RUN] [BATCH_SIZES]}.
  */
@@ -49,6 +50,8 @@ public final class TrainerThroughput {
     private static final double IN_MEMORY_WARMUP_SECONDS = 2;
     private static final int IN_MEMORY_RUNS_BEFORE = 3;
     private static final int IN_MEMORY_RUNS_AFTER = 2;
+    /** The length of each window of the paired measurement ({@link PairedWindows}), for runs of 32 s and more. */
+    private static final double PAIRED_WINDOW_SECONDS = 4;
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 262_144;
@@ -76,35 +79,47 @@ public final class TrainerThroughput {
                     fromArrays[run] = inMemoryRate(inMemorySpec, stats, batches, Batch::rows, TrainingSession::step);
                 }
                 double ceilingBefore = BenchSupport.median(Arrays.copyOf(inMemory, IN_MEMORY_RUNS_BEFORE));
-                int epochs = (int) Math.max(2, Math.min(400, Math.ceil(ceilingBefore * seconds / samplesPerEpoch)));
+                // Sized for half as long again as the run: the machine may be faster during the run than just before
+                // it, and the pairs need the second half.
+                int epochs = (int) Math.max(2, Math.min(600, Math.ceil(ceilingBefore * seconds * 1.5
+                        / samplesPerEpoch)));
                 fixture.clearTrainBatches();
                 fixture.publishStats(stats);
                 fixture.publish(batches);
                 fixture.endOfData(pipeline, batches.size(), samplesPerEpoch);
-                double service;
-                double wholeRun;
+                PairedWindows.Result pairs;
+                double warmUp;
                 double stepsOnly;
                 double checkpointMillis;
                 long rss;
-                try (TrainerFixture.Events events = fixture.new Events(pipeline);
-                     LocalServices trainer = fixture.startTrainer(home, work, pipeline,
-                             problem.spec(pipeline, size, epochs, ""), "256m")) {
-                    events.awaitFinal(trainer, Duration.ofMinutes(10), e -> { });
-                    service = steadyRate(events.progress);
-                    wholeRun = rate(events.progress.get(0), events.progress.get(events.progress.size() - 1));
-                    stepsOnly = BenchSupport.median(events.progress.stream().mapToDouble(ProgressEvent::samplesPerSecond)
-                            .toArray());
-                    rss = BenchSupport.peakRss(trainer.processes().get(0).pid());
-                    checkpointMillis = TrainerFixture.meanCheckpointMillis(trainer);
+                try (WarmCeiling ceilingNow = new WarmCeiling(inMemorySpec, stats, direct)) {
+                    ceilingNow.rate(IN_MEMORY_WARMUP_SECONDS);
+                    try (TrainerFixture.Events events = fixture.new Events(pipeline);
+                         LocalServices trainer = fixture.startTrainer(home, work, pipeline,
+                                 problem.spec(pipeline, size, epochs, ""), "256m",
+                                 List.of("-Dstreamtrain.trainer.progress-interval=PT0.25S"))) {
+                        PairedWindows paired = new PairedWindows(trainer.processes().get(0).pid(), ceilingNow,
+                                seconds / 2, Math.max(0.5, Math.min(PAIRED_WINDOW_SECONDS, seconds / 8)));
+                        events.awaitFinal(trainer, Duration.ofMinutes(10), paired::afterPoll);
+                        pairs = paired.result(events.progress);
+                        warmUp = warmUpRate(events.progress, paired.pairsFrom());
+                        stepsOnly = BenchSupport.median(events.progress.stream()
+                                .mapToDouble(ProgressEvent::samplesPerSecond).toArray());
+                        rss = BenchSupport.peakRss(trainer.processes().get(0).pid());
+                        checkpointMillis = TrainerFixture.meanCheckpointMillis(trainer);
+                    }
                 }
                 for (int run = IN_MEMORY_RUNS_BEFORE; run < inMemory.length; run++) {
                     inMemory[run] = inMemoryRate(inMemorySpec, stats, direct, DirectBatch::rows, TrainingSession::step);
                     fromArrays[run] = inMemoryRate(inMemorySpec, stats, batches, Batch::rows, TrainingSession::step);
                 }
                 double ceiling = BenchSupport.median(inMemory);
-                lines.add(String.format(Locale.ROOT, "  %10d %14.0f %14.0f %8.2f %14.0f %16.0f %14.0f %14.0f %8d %14.1f",
-                        size, ceiling, service, service / ceiling, BenchSupport.median(fromArrays), wholeRun,
-                        stepsOnly, rss / 1048576.0, epochs, checkpointMillis));
+                lines.add(String.format(Locale.ROOT, "  %10d %14.0f %14.0f %12s %14.0f %14.0f %14.0f %16.0f %14.0f %8d %14.1f",
+                        size, pairs.ceilingRate(), pairs.trainerRate(), pairs.ratios().length == 0 ? "-"
+                                : String.format(Locale.ROOT, "%.2f (%d)", BenchSupport.median(pairs.ratios()),
+                                pairs.ratios().length),
+                        ceiling, BenchSupport.median(fromArrays), warmUp, stepsOnly, rss / 1048576.0, epochs,
+                        checkpointMillis));
                 System.out.println(lines.get(lines.size() - 1));
             }
             fixture.close();
@@ -113,17 +128,22 @@ public final class TrainerThroughput {
         }
         System.out.printf(Locale.ROOT, "%nTrainer throughput: 50 features, 7 classes, hidden [64, 32], Adam, one "
                 + "thread, %,d rows per epoch%n", rows);
-        System.out.printf(Locale.ROOT, "  %10s %14s %14s %8s %14s %14s %16s %14s %8s %14s%n", "batch",
-                "in-memory/s", "trainer/s", "ratio", "float[]/s", "whole run/s", "trainer steps/s", "peak RSS (MB)",
-                "epochs", "checkpoint ms");
+        System.out.printf(Locale.ROOT, "  %10s %14s %14s %12s %14s %14s %14s %16s %14s %8s %14s%n", "batch",
+                "in-memory/s", "trainer/s", "ratio", "unpaired/s", "float[]/s", "warm-up/s", "trainer steps/s",
+                "peak RSS (MB)", "epochs", "checkpoint ms");
         lines.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "  in-memory: batches already in native memory, median of %d runs in this"
-                + " JVM (%d before the trainer, %d after), each %.0f s after %.0f s of warm-up; float[]: the same from"
-                + " heap arrays, copied into native memory each step; trainer: trainer-service fed from Kafka (heap 256m), its"
-                + " second half; whole run: from its first progress event; trainer steps/s: its rate counting only"
-                + " the time inside training steps (median of its progress events); target ratio at least 0.9%n",
-                IN_MEMORY_RUNS_BEFORE + IN_MEMORY_RUNS_AFTER, IN_MEMORY_RUNS_BEFORE, IN_MEMORY_RUNS_AFTER,
-                IN_MEMORY_SECONDS, IN_MEMORY_WARMUP_SECONDS);
+        System.out.printf(Locale.ROOT, "  in-memory/s, trainer/s, ratio: measured in turns once the trainer has"
+                + " run for half of SECONDS_PER_RUN (its warm-up): the trainer trains for a window (%.0f s in runs of 32 s or more), is stopped"
+                + " (SIGSTOP) while the same model trains from memory in this JVM for a window, and goes on; ratio"
+                + " is the median over the pairs of the trainer's rate in its window to the in-memory rate in the"
+                + " window right after (pairs in brackets; target at least 0.9), the rates are the trainer's over"
+                + " all its windows and the median in-memory rate. unpaired/s: the in-memory rate measured apart,"
+                + " median of %d runs (%d before the trainer, %d after), each %.0f s after %.0f s of warm-up;"
+                + " float[]/s: the same from heap arrays, copied into native memory each step; warm-up/s: the"
+                + " trainer's rate before the pairs, start and JIT warm-up included; trainer steps/s: its rate"
+                + " counting only the time inside training steps (median of its progress events)%n",
+                PAIRED_WINDOW_SECONDS, IN_MEMORY_RUNS_BEFORE + IN_MEMORY_RUNS_AFTER, IN_MEMORY_RUNS_BEFORE,
+                IN_MEMORY_RUNS_AFTER, IN_MEMORY_SECONDS, IN_MEMORY_WARMUP_SECONDS);
         System.out.printf(Locale.ROOT, "  peak RSS of this JVM (in-memory runs and broker client): %.0f MB%n",
                 BenchSupport.peakRss(ProcessHandle.current().pid()) / 1048576.0);
     }
@@ -132,6 +152,37 @@ public final class TrainerThroughput {
      * Steady-state samples per second: after {@code IN_MEMORY_WARMUP_SECONDS} of warm-up, cycles over the batches
      * for at least {@code IN_MEMORY_SECONDS} seconds.
      */
+    /** The in-memory ceiling kept warm between turns: one session, trained on the batches in turn. */
+    static final class WarmCeiling implements PairedWindows.Ceiling, AutoCloseable {
+
+        private final TrainingSession session;
+        private final List<DirectBatch> batches;
+        private long step;
+
+        WarmCeiling(PipelineSpec spec, NormalizationStats stats, List<DirectBatch> batches) {
+            this.session = new TrainingSession(spec, stats, 1);
+            this.batches = batches;
+        }
+
+        @Override
+        public double rate(double seconds) {
+            long samples = 0;
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) {
+                DirectBatch batch = batches.get((int) (step % batches.size()));
+                session.step(batch, ++step);
+                samples += batch.rows();
+            }
+            return samples / ((System.nanoTime() - start) / 1e9);
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
     static <B> double inMemoryRate(PipelineSpec spec, NormalizationStats stats, List<B> batches,
                                    ToIntFunction<B> rows, Step<B> training) {
         try (TrainingSession session = new TrainingSession(spec, stats, 1)) {
@@ -163,22 +214,13 @@ public final class TrainerThroughput {
                 size -> ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder()));
     }
 
-    /**
-     * The steady rate of a run: samples between the progress event at the middle of the run (in time; the one
-     * before the last when the run is too short) and the last one, over the time between them.
-     */
-    static double steadyRate(List<ProgressEvent> progress) {
-        if (progress.size() < 2) {
-            throw new IllegalStateException("too few progress events (" + progress.size() + ") to measure a rate;"
-                    + " give each run more seconds");
+    /** The trainer's rate from its first progress event to the last one before {@code until} (epoch ms). */
+    static double warmUpRate(List<ProgressEvent> progress, long until) {
+        List<ProgressEvent> before = progress.stream().filter(e -> until < 0 || e.createdAt() <= until).toList();
+        if (before.size() < 2) {
+            return Double.NaN;
         }
-        ProgressEvent last = progress.get(progress.size() - 1);
-        long middle = (progress.get(0).createdAt() + last.createdAt()) / 2;
-        int from = progress.size() - 2;
-        while (from > 0 && progress.get(from - 1).createdAt() >= middle) {
-            from--;
-        }
-        return rate(progress.get(from), last);
+        return rate(before.get(0), before.get(before.size() - 1));
     }
 
     /** Samples between two progress events over the time between them. */
