@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Measures the trainer and the in-memory ceiling in turns, so that both see the machine as it is at the same
- * moment. After the trainer's warm-up, the trainer trains for a window, is stopped (SIGSTOP: its
- * process, feed included, holds still and the broker has nobody to serve), the ceiling trains for a window in
- * this JVM, and the trainer goes on (SIGCONT). In: the trainer's progress events as they arrive. Out: for each
+ * moment. After the trainer's warm-up, the trainer trains for a window, is stopped (SIGSTOP: its process, feed
+ * included, holds still and the broker has nobody to serve), the ceiling trains for a window in this JVM, and
+ * the trainer goes on (SIGCONT). In: the trainer's progress events as they arrive. Out: for each
  * window, the trainer's rate (between its first and last progress event inside the window) over the ceiling's
  * rate in the window right after it. Their median cancels drifts of the machine's speed slower than a pair of
  * windows, which on a shared machine reach 30% within minutes. Linux and macOS only (it signals with

@@ -35,12 +35,13 @@ import java.util.function.ToIntFunction;
  * <p>For each batch size: trains in memory for three seconds after two seconds of warm-up, three times before the
  * trainer runs (to size its run) and twice after it; publishes the statistics, the batches and an end-of-data
  * marker to a local broker, on a train batch topic emptied of the previous batch size's batches; starts the
- * packaged trainer-service and reads its progress events. Once the trainer has run for half of the run's seconds
- * (its start and JIT warm-up), the trainer and the in-memory ceiling are measured in turns ({@link PairedWindows}): the machine's
- * speed drifts by up to 30% within minutes on a shared machine, which rates measured a minute apart cannot tell
- * from the trainer's own cost. The trainer's windows include epoch turns, fetching, decoding, checkpoints and
- * progress publishing. Prints the paired rates and their median ratio, the in-memory rates measured apart, the
- * trainer's rate in its warm-up and inside optimizer steps, its peak RSS and its mean checkpoint time.
+ * packaged trainer-service and reads its progress events. Once the trainer has run for half of the run's
+ * seconds (its start and JIT warm-up), the trainer and the in-memory ceiling are measured in turns
+ * ({@link PairedWindows}): the machine's speed drifts by up to 30% within minutes on a shared machine, which
+ * rates measured a minute apart cannot tell from the trainer's own cost. The trainer's windows include epoch
+ * turns, fetching, decoding, checkpoints and progress publishing. Prints the paired rates and their median
+ * ratio, the in-memory rates measured apart, the trainer's rate in its warm-up and inside optimizer steps, its
+ * peak RSS and its mean checkpoint time.
  *
  * <p>Run: {@code bench/trainer.sh [ROWS_PER_EPOCH] [SECONDS_PER_RUN] [BATCH_SIZES]}.
  */
@@ -92,7 +93,8 @@ public final class TrainerThroughput {
                 double stepsOnly;
                 double checkpointMillis;
                 long rss;
-                try (WarmCeiling ceilingNow = new WarmCeiling(inMemorySpec, stats, direct)) {
+                try (WarmCeiling<DirectBatch> ceilingNow = new WarmCeiling<>(inMemorySpec, stats, direct,
+                        DirectBatch::rows, TrainingSession::step)) {
                     ceilingNow.rate(IN_MEMORY_WARMUP_SECONDS);
                     try (TrainerFixture.Events events = fixture.new Events(pipeline);
                          LocalServices trainer = fixture.startTrainer(home, work, pipeline,
@@ -114,7 +116,8 @@ public final class TrainerThroughput {
                     fromArrays[run] = inMemoryRate(inMemorySpec, stats, batches, Batch::rows, TrainingSession::step);
                 }
                 double ceiling = BenchSupport.median(inMemory);
-                lines.add(String.format(Locale.ROOT, "  %10d %14.0f %14.0f %12s %14.0f %14.0f %14.0f %16.0f %14.0f %8d %14.1f",
+                lines.add(String.format(Locale.ROOT,
+                        "  %10d %14.0f %14.0f %12s %14.0f %14.0f %14.0f %16.0f %14.0f %8d %14.1f",
                         size, pairs.ceilingRate(), pairs.trainerRate(), pairs.ratios().length == 0 ? "-"
                                 : String.format(Locale.ROOT, "%.2f (%d)", BenchSupport.median(pairs.ratios()),
                                 pairs.ratios().length),
@@ -133,7 +136,8 @@ public final class TrainerThroughput {
                 "peak RSS (MB)", "epochs", "checkpoint ms");
         lines.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "  in-memory/s, trainer/s, ratio: measured in turns once the trainer has"
-                + " run for half of SECONDS_PER_RUN (its warm-up): the trainer trains for a window (%.0f s in runs of 32 s or more), is stopped"
+                + " run for half of SECONDS_PER_RUN (its warm-up): the trainer trains for a window (%.0f s in runs"
+                + " of 32 s or more), is stopped"
                 + " (SIGSTOP) while the same model trains from memory in this JVM for a window, and goes on; ratio"
                 + " is the median over the pairs of the trainer's rate in its window to the in-memory rate in the"
                 + " window right after (pairs in brackets; target at least 0.9), the rates are the trainer's over"
@@ -149,30 +153,35 @@ public final class TrainerThroughput {
     }
 
     /**
-     * Steady-state samples per second: after {@code IN_MEMORY_WARMUP_SECONDS} of warm-up, cycles over the batches
-     * for at least {@code IN_MEMORY_SECONDS} seconds.
+     * The in-memory ceiling: one session trained on the batches in turn, kept between calls of {@link #rate} so
+     * it stays warm (the steps go on where the last call stopped).
      */
-    /** The in-memory ceiling kept warm between turns: one session, trained on the batches in turn. */
-    static final class WarmCeiling implements PairedWindows.Ceiling, AutoCloseable {
+    static final class WarmCeiling<B> implements PairedWindows.Ceiling, AutoCloseable {
 
         private final TrainingSession session;
-        private final List<DirectBatch> batches;
+        private final List<B> batches;
+        private final ToIntFunction<B> rows;
+        private final Step<B> training;
         private long step;
 
-        WarmCeiling(PipelineSpec spec, NormalizationStats stats, List<DirectBatch> batches) {
+        WarmCeiling(PipelineSpec spec, NormalizationStats stats, List<B> batches, ToIntFunction<B> rows,
+                    Step<B> training) {
             this.session = new TrainingSession(spec, stats, 1);
             this.batches = batches;
+            this.rows = rows;
+            this.training = training;
         }
 
+        /** Trains for at least {@code seconds}; returns samples per second. */
         @Override
         public double rate(double seconds) {
             long samples = 0;
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
             while (System.nanoTime() < end) {
-                DirectBatch batch = batches.get((int) (step % batches.size()));
-                session.step(batch, ++step);
-                samples += batch.rows();
+                B batch = batches.get((int) (step % batches.size()));
+                training.step(session, batch, ++step);
+                samples += rows.applyAsInt(batch);
             }
             return samples / ((System.nanoTime() - start) / 1e9);
         }
@@ -183,23 +192,15 @@ public final class TrainerThroughput {
         }
     }
 
+    /**
+     * Steady-state samples per second of a fresh session: after {@code IN_MEMORY_WARMUP_SECONDS} of warm-up,
+     * cycles over the batches for at least {@code IN_MEMORY_SECONDS} seconds.
+     */
     static <B> double inMemoryRate(PipelineSpec spec, NormalizationStats stats, List<B> batches,
                                    ToIntFunction<B> rows, Step<B> training) {
-        try (TrainingSession session = new TrainingSession(spec, stats, 1)) {
-            long step = 0;
-            long warmupEnd = System.nanoTime() + (long) (IN_MEMORY_WARMUP_SECONDS * 1e9);
-            while (System.nanoTime() < warmupEnd) {
-                training.step(session, batches.get((int) (step % batches.size())), ++step);
-            }
-            long samples = 0;
-            long start = System.nanoTime();
-            long end = start + (long) (IN_MEMORY_SECONDS * 1e9);
-            while (System.nanoTime() < end) {
-                B batch = batches.get((int) (step % batches.size()));
-                training.step(session, batch, ++step);
-                samples += rows.applyAsInt(batch);
-            }
-            return samples / ((System.nanoTime() - start) / 1e9);
+        try (WarmCeiling<B> ceiling = new WarmCeiling<>(spec, stats, batches, rows, training)) {
+            ceiling.rate(IN_MEMORY_WARMUP_SECONDS);
+            return ceiling.rate(IN_MEMORY_SECONDS);
         }
     }
 

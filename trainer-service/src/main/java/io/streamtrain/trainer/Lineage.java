@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -90,8 +91,8 @@ final class Lineage {
         }
         byte[] lines = unwritten.toByteArray();
         int skip = lineStart(lines, fromCount - baseCount);
-        LineageFiles.write(checkpoint, from, fromCount, java.util.Arrays.copyOfRange(lines, skip, lines.length),
-                count - fromCount);
+        LineageFiles.write(checkpoint, from, fromCount, skip == 0 ? lines : Arrays.copyOfRange(lines, skip,
+                lines.length), count - fromCount);
     }
 
     /** The lineage is now held by {@code checkpoint}: the lines in memory are given up. */
