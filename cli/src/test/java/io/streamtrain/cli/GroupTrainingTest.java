@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.SyncMessage;
 import io.streamtrain.contracts.Topics;
@@ -152,6 +153,37 @@ class GroupTrainingTest {
         assertThat(finalAccuracy(joined)).isGreaterThan(0.9);
     }
 
+    /**
+     * Early stopping in a group of two trainer processes: the demo's evaluator judges the group's checkpoints;
+     * once {@code train.patience} evaluations in a row did not improve, the member that sees it first asks the
+     * group to stop with its next contribution, and the round that includes it ends the run for both: one final
+     * checkpoint says why, both trainers report their run complete, and the lineage is still exactly-once.
+     */
+    @Test
+    @Order(3)
+    void aGroupOfTwoStopsEarlyTogetherWhenPatienceRunsOut() throws Exception {
+        Path data = work.resolve("shuttle-12k.csv");
+        List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
+        Files.write(data, lines.subList(0, 12_001));
+        JsonNode group = run("group-patience", 2, data, 200, 40, "", "\n  patience: 2", GroupTrainingTest::nothing);
+
+        JsonNode last = group.path("finalCheckpoint");
+        System.out.printf("group training: a group of two stopped early at step %d of epoch %d: %s%n",
+                last.path("step").asLong(), last.path("epoch").asInt(), last.path("stopReason").asText());
+        assertThat(last.path("stopReason").asText()).startsWith("early stop: accuracy did not improve for 2");
+        assertThat(last.path("epoch").asInt()).as("long before 200 epochs").isLessThan(200);
+        long finals = new TopicReader(new KafkaSettings(broker.bootstrapServers()))
+                .events(Topics.CHECKPOINTS, "group-patience", CheckpointEvent.class).stream()
+                .filter(CheckpointEvent::finalCheckpoint).count();
+        for (String trainer : List.of("trainer-service", "trainer-service-2")) {
+            String log = Files.readString(work.resolve("group-patience/logs/" + trainer + ".log"));
+            assertThat(log).as(trainer + " completed").contains("group training of 'group-patience' complete:");
+        }
+        assertThat(group.path("lineage").path("duplicates").asLong()).isZero();
+        assertThat(group.path("lineage").path("missing").asLong()).isZero();
+        assertThat(finals).as("one final checkpoint for the group").isEqualTo(1);
+    }
+
     /** What a test does to a group while the demo runs it; what it returns is closed when the demo has ended. */
     private interface DuringRun {
         AutoCloseable start(String pipeline, Path runDir, Path specFile) throws Exception;
@@ -205,12 +237,18 @@ class GroupTrainingTest {
      */
     private JsonNode run(String name, int trainers, Path data, int epochs, int checkpointEvery, String syncKeys,
                          DuringRun during) throws Exception {
+        return run(name, trainers, data, epochs, checkpointEvery, syncKeys, "", during);
+    }
+
+    /** As above, with {@code trainKeys} added to the spec's train section. */
+    private JsonNode run(String name, int trainers, Path data, int epochs, int checkpointEvery, String syncKeys,
+                         String trainKeys, DuringRun during) throws Exception {
         String spec = Files.readString(SHUTTLE.resolve("pipeline.yaml"))
                 .replace("pipeline: shuttle", "pipeline: " + name)
                 .replace("size: 256", "size: 64")
                 .replace("warmupRecords: 5000", "warmupRecords: 2000")
                 .replace("epochs: 5", "epochs: " + epochs)
-                .replace("checkpointEvery: 200", "checkpointEvery: " + checkpointEvery
+                .replace("checkpointEvery: 200", "checkpointEvery: " + checkpointEvery + trainKeys
                         + (!name.equals("group-one") ? "\n  keepCheckpoints: 3\n  sync: {everySteps: 10, timeoutSeconds: "
                         + TIMEOUT_SECONDS + syncKeys + "}" : ""));
         Path specFile = Files.writeString(work.resolve(name + ".yaml"), spec);

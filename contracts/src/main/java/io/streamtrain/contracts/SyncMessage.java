@@ -19,10 +19,17 @@ import java.util.Map;
  * </ul>
  * Parameters travel as little-endian float32 (base64 in JSON); so does the optimizer's state when the spec averages
  * it ({@code train.sync.optimizerState: average}), null otherwise.
+ *
+ * <p>Format version 2 (this release) adds {@code stopReason} to a contribution: its member asks the group to end the
+ * run with the round that includes it (early stopping, or a non-finite step under {@code train.onNonFinite: stop});
+ * null otherwise. Version 1 messages have no such field and read as null.
  */
 public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long round, String member, int epoch,
                           long samples, List<String> batchIds, Map<Integer, Long> offsets, List<Integer> finished,
-                          double loss, byte[] parameters, byte[] optimizerState, long sentAt) {
+                          double loss, byte[] parameters, byte[] optimizerState, long sentAt, String stopReason) {
+
+    /** The format version of the sync messages this release writes. */
+    public static final int VERSION = 2;
 
     public enum Kind { CONTRIBUTION, CLOSE, LEAVE }
 
@@ -30,19 +37,25 @@ public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long ro
                                            List<String> batchIds, Map<Integer, Long> offsets,
                                            List<Integer> finished, double loss, float[] parameters,
                                            float[] optimizerState) {
-        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CONTRIBUTION, round, member, epoch, samples,
+        return new SyncMessage(VERSION, pipeline, Kind.CONTRIBUTION, round, member, epoch, samples,
                 List.copyOf(batchIds), Map.copyOf(offsets), List.copyOf(finished), loss, bytes(parameters),
-                optimizerState == null ? null : bytes(optimizerState), System.currentTimeMillis());
+                optimizerState == null ? null : bytes(optimizerState), System.currentTimeMillis(), null);
+    }
+
+    /** This contribution, asking the group to end the run with its round for {@code reason}. */
+    public SyncMessage stoppingBecause(String reason) {
+        return new SyncMessage(schemaVersion, pipeline, kind, round, member, epoch, samples, batchIds, offsets,
+                finished, loss, parameters, optimizerState, sentAt, reason);
     }
 
     public static SyncMessage close(String pipeline, long round, String member) {
-        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.CLOSE, round, member, 0, 0, List.of(),
-                Map.of(), List.of(), Double.NaN, null, null, System.currentTimeMillis());
+        return new SyncMessage(VERSION, pipeline, Kind.CLOSE, round, member, 0, 0, List.of(),
+                Map.of(), List.of(), Double.NaN, null, null, System.currentTimeMillis(), null);
     }
 
     public static SyncMessage leave(String pipeline, String member) {
-        return new SyncMessage(SchemaVersion.CURRENT, pipeline, Kind.LEAVE, 0, member, 0, 0, List.of(), Map.of(),
-                List.of(), Double.NaN, null, null, System.currentTimeMillis());
+        return new SyncMessage(VERSION, pipeline, Kind.LEAVE, 0, member, 0, 0, List.of(), Map.of(),
+                List.of(), Double.NaN, null, null, System.currentTimeMillis(), null);
     }
 
     /** The contributed parameters. */

@@ -64,15 +64,15 @@ public class CheckpointPublisher {
         retention.observe(evaluation);
     }
 
-    /**
-     * Writes and announces a checkpoint labelled with {@code epoch} (at an epoch's end, the epoch that ended,
-     * while {@code resume} points at the start of the next one).
-     */
-    CheckpointEvent publish(TrainingSession session, NormalizationStats stats, TrainingProgress progress, int epoch,
-                            boolean finalCheckpoint, ResumePoint resume, Lineage lineage, String stopReason)
-            throws IOException {
-        String id = String.format("e%03d-s%08d", epoch, progress.step());
-        if (!session.parametersFinite()) {
+    /** Writes and announces a checkpoint; a final one is acknowledged by the broker before this returns. */
+    CheckpointEvent publish(CheckpointRequest request) throws IOException {
+        TrainingProgress progress = request.progress();
+        ResumePoint resume = request.resume();
+        int epoch = request.epoch();
+        boolean finalCheckpoint = request.isFinal();
+        NormalizationStats stats = request.stats();
+        String id = request.id();
+        if (!request.session().parametersFinite()) {
             throw new NonFiniteParametersException("the parameters at step " + progress.step() + " are not finite;"
                     + " checkpoint " + id + " was not written (lower train.learningRate or set train.clipGradNorm)");
         }
@@ -85,16 +85,16 @@ public class CheckpointPublisher {
             // The end of the last epoch fell on a step checkpoint: same parameters, only where to resume changed.
             written = writer.updateResume(lastWritten, manifest);
         } else {
-            written = writer.write(session, manifest, lineage::writeInto);
+            written = writer.write(request.session(), manifest, request.lineage()::writeInto);
         }
-        lineage.writtenInto(written.dir());
+        request.lineage().writtenInto(written.dir());
         lastId = id;
         lastWritten = written;
         TrainingProgress.Window window = progress.window();
         CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),
                 written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now,
-                resume.lineageCount(), resume.lineageSha256(), stopReason);
+                resume.lineageCount(), resume.lineageSha256(), request.stopReason());
         announce(event);
         metrics.checkpoint(System.nanoTime() - started);
         LOG.infof("checkpoint %s: epoch %d, step %d, %d samples, loss %.4f, %.0f samples/s%s", id,

@@ -26,13 +26,15 @@ import java.util.function.Function;
  * a round without samples keeps the parameters of its first contribution.
  *
  * <p>The epoch ends with the round in which the last partition delivered its end-of-data marker; then the offsets
- * start again from the beginning of every partition, or, after the last epoch, the run is complete.
+ * start again from the beginning of every partition, or, after the last epoch, the run is complete. A round that
+ * includes a contribution asking to stop (its {@code stopReason}) completes the run too, with the first such reason.
  */
 final class SyncRounds {
 
     /** A closed round and the group's state after it. */
     record Result(long round, float[] parameters, float[] optimizerState, List<String> members, String writer,
-                  int epoch, boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset) {
+                  int epoch, boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset,
+                  String stopReason) {
     }
 
     private final int partitions;
@@ -114,7 +116,9 @@ final class SyncRounds {
         }
         int closedEpoch = epoch;
         boolean epochEnded = finished.size() >= partitions;
-        boolean complete = epochEnded && epoch >= epochs;
+        String stopReason = open.stream().map(SyncMessage::stopReason).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+        boolean complete = epochEnded && epoch >= epochs || stopReason != null;
         if (epochEnded && !complete) {
             epoch++;
             offsets.clear();
@@ -125,7 +129,7 @@ final class SyncRounds {
         String writer = open.get(0).member();
         open.clear();
         last = new Result(closedRound, average, optimizerState, List.copyOf(members), writer, closedEpoch,
-                epochEnded, complete, steps, samples, offset + 1);
+                epochEnded, complete, steps, samples, offset + 1, stopReason);
         return last;
     }
 

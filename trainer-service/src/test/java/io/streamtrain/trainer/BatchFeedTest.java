@@ -63,7 +63,7 @@ class BatchFeedTest {
             feed.start(Set.of(), false);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (read.size() < expected.size() && System.nanoTime() < deadline) {
-                BatchFeed.Item item = feed.next(Duration.ofMillis(500));
+                FeedItem item = feed.next(Duration.ofMillis(500));
                 if (item == null) {
                     continue;
                 }
@@ -86,7 +86,7 @@ class BatchFeedTest {
 
     private static KafkaConsumer<String, ByteBuffer> consumer(KafkaSettings kafka, String clientId) {
         KafkaConsumer<String, ByteBuffer> consumer = new KafkaConsumer<>(
-                BatchFeed.consumerProperties(kafka, PIPELINE + "-" + clientId));
+                FeedConsumers.properties(kafka, PIPELINE + "-" + clientId));
         List<TopicPartition> partitions = List.of(new TopicPartition(Topics.BATCHES_TRAIN, 0));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

@@ -45,6 +45,26 @@ class SyncRoundsTest {
     }
 
     @Test
+    void aContributionAskingToStopCompletesTheRunWithItsRoundAndItsReasonForEveryMember() {
+        SyncRounds rounds = group(2, 5);
+        rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f), 0);
+        rounds.accept(contribution(2, "b", 1, 10, List.of("b1"), Map.of(1, 1L), List.of(), 1f), 1);
+        rounds.accept(contribution(2, "a", 1, 10, List.of("a1"), Map.of(0, 1L), List.of(), 1f), 2);
+        // b asks to stop; the round still waits for a, whose work counts too.
+        assertThat(rounds.accept(contribution(3, "b", 1, 10, List.of("b2"), Map.of(1, 2L), List.of(), 3f)
+                .stoppingBecause("early stop: accuracy did not improve for 3 evaluations"), 3)).isNull();
+        SyncRounds.Result last = rounds.accept(contribution(3, "a", 1, 10, List.of("a2"), Map.of(0, 2L), List.of(),
+                5f), 4);
+        assertThat(last.complete()).as("complete in epoch 1 of 5").isTrue();
+        assertThat(last.epochEnded()).isFalse();
+        assertThat(last.stopReason()).isEqualTo("early stop: accuracy did not improve for 3 evaluations");
+        assertThat(last.parameters()).containsExactly(4f);
+        assertThat(rounds.lineage().count()).isEqualTo(4);
+        assertThat(rounds.offsets()).isEqualTo(Map.of(0, 2L, 1, 2L));
+        assertThat(rounds.epoch()).as("the epoch does not move on").isEqualTo(1);
+    }
+
+    @Test
     void theFirstRoundClosesAtOnceAndLaterRoundsWaitForEveryMemberOfThePreviousOne() {
         SyncRounds rounds = group(2, 1);
         SyncRounds.Result first = rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 1f), 0);

@@ -247,10 +247,6 @@ public final class SpecLoader {
             throw new SpecException("train.huberDelta", "applies to loss huber only");
         }
         PipelineSpec.ClassWeights classWeights = classWeights(node.child("classWeights"), task);
-        if (node.child("patience").present() && node.section("sync").present()) {
-            throw new SpecException("train.patience", "early stopping is not available to a group of trainers"
-                    + " (train.sync) yet");
-        }
         return new PipelineSpec.Train(
                 optimizer,
                 node.child("learningRate").number(0.001, 0.0, 10.0),

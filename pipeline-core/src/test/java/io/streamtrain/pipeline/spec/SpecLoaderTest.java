@@ -46,7 +46,9 @@ class SpecLoaderTest {
         assertKey(MINIMAL + "train: {sync: {optimizerState: shared}}", "train.sync.optimizerState");
         assertKey(MINIMAL + "train: {sync: {everySteps: 0}}", "train.sync.everySteps");
         assertKey(MINIMAL + "train: {sync: {every: 5}}", "train.sync.every");
-        assertKey(MINIMAL + "train: {patience: 3, sync: {}}", "train.patience");
+        PipelineSpec.Train groupStoppingEarly = SpecLoader.parse(MINIMAL + "train: {patience: 3, sync: {}}").train();
+        assertThat(groupStoppingEarly.patience()).isEqualTo(3);
+        assertThat(groupStoppingEarly.sync()).isNotNull();
     }
 
     @Test
