@@ -63,9 +63,7 @@ class GroupTrainingTest {
     @Test
     @Order(1)
     void twoAndThreeTrainersTrainEachBatchOnceAndMatchOneTrainer() throws Exception {
-        Path data = work.resolve("shuttle-12k.csv");
-        List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
-        Files.write(data, lines.subList(0, 12_001));
+        Path data = firstShuttleRows(12_000);
         JsonNode single = run("group-one", 1, data, 3, 40, "", GroupTrainingTest::nothing);
         JsonNode two = run("group-two", 2, data, 3, 40, ", optimizerState: average", GroupTrainingTest::nothing);
         JsonNode three = run("group-three", 3, data, 3, 40, "", GroupTrainingTest::killTrainerThree);
@@ -162,9 +160,7 @@ class GroupTrainingTest {
     @Test
     @Order(3)
     void aGroupOfTwoStopsEarlyTogetherWhenPatienceRunsOut() throws Exception {
-        Path data = work.resolve("shuttle-12k.csv");
-        List<String> lines = Files.readAllLines(SHUTTLE.resolve("shuttle.csv"));
-        Files.write(data, lines.subList(0, 12_001));
+        Path data = firstShuttleRows(12_000);
         JsonNode group = run("group-patience", 2, data, 200, 40, "", "\n  patience: 2", GroupTrainingTest::nothing);
 
         JsonNode last = group.path("finalCheckpoint");
@@ -182,6 +178,13 @@ class GroupTrainingTest {
         assertThat(group.path("lineage").path("duplicates").asLong()).isZero();
         assertThat(group.path("lineage").path("missing").asLong()).isZero();
         assertThat(finals).as("one final checkpoint for the group").isEqualTo(1);
+    }
+
+    /** A CSV of the header and the first {@code rows} shuttle rows. */
+    private Path firstShuttleRows(int rows) throws Exception {
+        Path data = work.resolve("shuttle-" + rows + ".csv");
+        Files.write(data, Files.readAllLines(SHUTTLE.resolve("shuttle.csv")).subList(0, rows + 1));
+        return data;
     }
 
     /** What a test does to a group while the demo runs it; what it returns is closed when the demo has ended. */

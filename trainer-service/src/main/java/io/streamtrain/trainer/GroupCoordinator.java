@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -213,6 +214,11 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
         return new ResumePoint(rounds.epoch(), rounds.steps(), rounds.samples(), rounds.offsets(), rounds.finished(),
                 complete, rounds.lineage().count(), rounds.lineage().sha256(), result.round(), result.members(),
                 result.closedAtOffset());
+    }
+
+    /** The partitions this member reads now. */
+    Set<Integer> reading() {
+        return reader.active();
     }
 
     @Override
