@@ -3,6 +3,7 @@ package io.streamtrain.cli;
 import io.streamtrain.cli.local.LocalBroker;
 import io.streamtrain.cli.local.LocalSecurity;
 import io.streamtrain.cli.local.LocalServices;
+import io.streamtrain.cli.run.BadRecordCheck;
 import io.streamtrain.cli.run.ChampionSample;
 import io.streamtrain.cli.run.DatasetPublisher;
 import io.streamtrain.cli.run.HttpUploader;
@@ -18,6 +19,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.model.ArtifactKeys;
 import io.streamtrain.model.ModelArtifact;
+import io.streamtrain.pipeline.spec.BadRecordBudget;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.PrivacyMode;
 import io.streamtrain.pipeline.spec.SpecException;
@@ -100,6 +102,11 @@ public final class DemoCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}); more than one needs train.sync in the spec: they average their parameters.")
     int trainers;
 
+    @Option(names = "--max-bad-records", description = "Fail (exit 1, with counts by reason and examples) when more"
+            + " records than this are dead-lettered: a count such as 500 or a share such as 2%%. Default: the spec's"
+            + " data.maxBadRecords (10%%).")
+    String maxBadRecords;
+
     private final PrintStream out = System.out;
     private ArtifactKeys.Signer signer;
 
@@ -130,6 +137,14 @@ public final class DemoCommand implements Callable<Integer> {
             pipeline = SpecLoader.load(specFile);
         } catch (SpecException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+        BadRecordBudget budget = pipeline.data().maxBadRecords();
+        if (maxBadRecords != null) {
+            try {
+                budget = BadRecordBudget.parse(maxBadRecords);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--max-bad-records: " + e.getMessage());
+            }
         }
         if (trainers < 1) {
             throw new CliException(ExitCodes.USAGE, "--trainers must be at least 1");
@@ -221,12 +236,17 @@ public final class DemoCommand implements Callable<Integer> {
                     published = HttpUploader.upload(ingest, pipeline.pipeline(), dataFile,
                             security == null ? null : security.token(BearerTokens.INGEST));
                 } else {
-                    published = new DatasetPublisher(settings, pipeline.pipeline()).publish(dataFile);
+                    DatasetPublisher publisher = new DatasetPublisher(settings, pipeline.pipeline())
+                            .maxLinesPerRecord(pipeline.data().csvMaxLinesPerRecord());
+                    monitor.countLines(publisher.lines());
+                    published = publisher.publish(dataFile);
                 }
                 double publish = seconds(publishStart);
                 out.printf("%s %d records %s in %.1f s%n", upload ? "uploaded" : "published", published,
                         upload ? "to ingest-service over HTTP" : "to the ingest topic", publish);
-                waitForFinalEvaluation(monitor, services, pipeline, publishStart);
+                failOverBudget(BadRecordCheck.afterIngest(budget, published, monitor, Duration.ofMinutes(2),
+                        this::printEvaluation));
+                waitForFinalEvaluation(monitor, services, pipeline, publishStart, budget, published);
                 CheckpointEvent champion = ReportBuilder.championCheckpoint(monitor);
                 Path artifact = exportChampion(champion, specFile, work);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
@@ -248,6 +268,8 @@ public final class DemoCommand implements Callable<Integer> {
                     out.println("report written to " + file + ", plots to " + ReportCommand.plotsDir(file) + " ("
                             + plots.stream().map(p -> p.getFileName().toString()).toList() + ")");
                 }
+                // Preprocessing dead-letters records too (unknown classes, duplicates): the budget counts them all.
+                failOverBudget(BadRecordCheck.check(budget, published, monitor));
             }
             return ExitCodes.OK;
         } finally {
@@ -259,6 +281,12 @@ public final class DemoCommand implements Callable<Integer> {
                     // Already shutting down.
                 }
             }
+        }
+    }
+
+    private static void failOverBudget(String overBudget) {
+        if (overBudget != null) {
+            throw new CliException(ExitCodes.FAILED, overBudget);
         }
     }
 
@@ -276,8 +304,13 @@ public final class DemoCommand implements Callable<Integer> {
         return target;
     }
 
+    /**
+     * Waits for the evaluation of the final checkpoint; fails as soon as the records dead-lettered since ingest saw
+     * every record (preprocessing's too: unknown classes, duplicates) exceed the budget, which they then always will.
+     */
     private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, PipelineSpec pipeline,
-                                        long since) throws java.io.IOException {
+                                        long since, BadRecordBudget budget, long published)
+            throws java.io.IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         // On a terminal the progress line redraws in place; in a log it is a plain line every few seconds and at
         // each new epoch.
@@ -300,6 +333,13 @@ public final class DemoCommand implements Callable<Integer> {
                 clearLine(terminal);
                 printEvaluation(e);
             });
+            if (monitor.ingested() >= published) {
+                String overBudget = BadRecordCheck.check(budget, published, monitor);
+                if (overBudget != null) {
+                    clearLine(terminal);
+                    failOverBudget(overBudget);
+                }
+            }
             int epoch = monitor.progress() == null ? 0 : monitor.progress().epoch();
             if (System.nanoTime() > nextLine || epoch != epochShown) {
                 epochShown = epoch;

@@ -48,10 +48,10 @@ public final class SchemaCommand implements Callable<Integer> {
         out.append("# statistics version ").append(stats.version()).append(" of pipeline '").append(stats.pipeline())
                 .append("', from ").append(stats.warmupRecords()).append(" warm-up records\n");
         out.append("data:\n  features:\n");
-        stats.numeric().forEach(n -> out.append(String.format("    %s: numeric        # mean %.6g, std %.6g%n",
-                n.name(), n.mean(), n.std())));
-        stats.categorical().forEach(c -> out.append(String.format("    %s: categorical    # %d values, most frequent %s%n",
-                c.name(), c.vocabulary().size(), c.mostFrequent())));
+        stats.numeric().forEach(n -> out.append(String.format("    %s: numeric        # mean %.6g, std %.6g%s%n",
+                n.name(), n.mean(), n.std(), inferred(stats, n.name()))));
+        stats.categorical().forEach(c -> out.append(String.format("    %s: categorical    # %d values, most frequent %s%s%n",
+                c.name(), c.vocabulary().size(), c.mostFrequent(), inferred(stats, c.name()))));
         if (!stats.categorical().isEmpty()) {
             out.append("  categories:\n");
             stats.categorical().forEach(c -> out.append("    ").append(c.name()).append(": ")
@@ -63,6 +63,16 @@ public final class SchemaCommand implements Callable<Integer> {
             out.append(String.format("# target: mean %.6g, std %.6g%n", stats.label().mean(), stats.label().std()));
         }
         return out.toString();
+    }
+
+    /** How a feature's type was decided: inferred with the share of numbers, or fixed by the spec. */
+    private static String inferred(NormalizationStats stats, String feature) {
+        if (stats.inferredNumericShares() == null) {
+            return ""; // statistics of format version 1 do not say
+        }
+        Double share = stats.inferredNumericShares().get(feature);
+        return share == null ? "; from data.features" : String.format("; inferred, %.2f%% of warm-up values numbers",
+                100 * share);
     }
 
     private static String list(java.util.List<String> values) {

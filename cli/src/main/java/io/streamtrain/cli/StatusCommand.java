@@ -4,7 +4,10 @@ import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.RejectedRecord;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.ingest.RecentBadRecords;
+import io.streamtrain.pipeline.spec.BadRecordBudget;
 import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
@@ -30,8 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamtrain status}: what runs in a deployment, from its topics and consumer groups only. In: the broker.
  * Out, per pipeline: each stage's consumer group (members, lag: messages not yet consumed on its input topic), each
- * trainer's latest progress (how long ago, epoch, step, loss, rate, lag), the champion and the latest verdict; as
- * a table or, with {@code --json}, as JSON.
+ * trainer's latest progress (how long ago, epoch, step, loss, rate, lag), the dead letters among its last 10,000
+ * records against the bad-record budget ({@code --max-bad-records}), the champion and the latest verdict; as a
+ * table or, with {@code --json}, as JSON.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show what runs: each stage's consumers and lag, the trainers' progress, the champion.",
@@ -65,14 +69,32 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The status of one pipeline. */
     public record PipelineStatus(String pipeline, List<ConsumerLag.Stage> stages, List<Trainer> trainers, ModelEvent champion,
-                                 EvaluationEvent lastEvaluation) {
+                                 EvaluationEvent lastEvaluation, RecentBad recentBad) {
     }
+
+    /** Dead letters among the pipeline's last records (at most 10,000) against the bad-record budget. */
+    public record RecentBad(long records, long bad, double share, String budget, boolean overBudget) {
+    }
+
+    /** One record's outcome as its topic tells it, for the running budget. */
+    private record Outcome(long at, String id, boolean bad) {
+    }
+
+    @Option(names = "--max-bad-records", defaultValue = "10%", description = "The bad-record budget the last 10,000"
+            + " records are checked against: a count such as 500 or a share such as 2%% (default ${DEFAULT-VALUE}).")
+    String maxBadRecords;
 
     @Override
     public Integer call() {
         try {
             KafkaSettings settings = kafka.settings();
-            List<PipelineStatus> statuses = status(settings, pipeline);
+            BadRecordBudget budget;
+            try {
+                budget = BadRecordBudget.parse(maxBadRecords);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, "--max-bad-records: " + e.getMessage());
+            }
+            List<PipelineStatus> statuses = status(settings, pipeline, budget);
             if (json) {
                 System.out.println(EventCodec.toJson(Map.of("pipelines", statuses)));
             } else {
@@ -92,6 +114,11 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     static List<PipelineStatus> status(KafkaSettings settings, String only) throws Exception {
+        return status(settings, only, BadRecordBudget.DEFAULT);
+    }
+
+    static List<PipelineStatus> status(KafkaSettings settings, String only, BadRecordBudget budget) throws Exception {
+        Map<String, List<Outcome>> outcomes = new HashMap<>();
         Map<String, ModelEvent> champions = new HashMap<>();
         Map<String, EvaluationEvent> evaluations = new HashMap<>();
         Map<String, Map<String, ProgressEvent>> progress = new HashMap<>();
@@ -111,10 +138,19 @@ public final class StatusCommand implements Callable<Integer> {
                 progress.computeIfAbsent(event.pipeline(), p -> new TreeMap<>())
                         .put(event.trainer() == null ? "trainer" : event.trainer(), event);
             });
+            readRecent(consumer, Topics.RECORDS, RecentBadRecords.DEFAULT_SIZE, record -> outcomes
+                    .computeIfAbsent(Messages.pipelineOf(record), p -> new ArrayList<>())
+                    .add(new Outcome(record.timestamp(), record.key(), false)));
+            readRecent(consumer, Topics.REJECTED, RecentBadRecords.DEFAULT_SIZE, record -> {
+                RejectedRecord dead = EventCodec.fromBytes(record.value(), RejectedRecord.class);
+                outcomes.computeIfAbsent(dead.pipeline(), p -> new ArrayList<>())
+                        .add(new Outcome(record.timestamp(), dead.id(), true));
+            });
         }
         pipelines.addAll(champions.keySet());
         pipelines.addAll(evaluations.keySet());
         pipelines.addAll(progress.keySet());
+        outcomes.keySet().stream().filter(java.util.Objects::nonNull).forEach(pipelines::add);
         if (only != null) {
             pipelines.retainAll(List.of(only));
         }
@@ -129,10 +165,24 @@ public final class StatusCommand implements Callable<Integer> {
                     trainers.add(new Trainer(trainer, ago, ago < TRAINER_ALIVE.toSeconds(), event.epoch(),
                             event.step(), event.loss(), event.samplesPerSecond(), event.lag()));
                 });
-                statuses.add(new PipelineStatus(name, stages, trainers, champions.get(name), evaluations.get(name)));
+                statuses.add(new PipelineStatus(name, stages, trainers, champions.get(name), evaluations.get(name),
+                        recentBad(outcomes.getOrDefault(name, List.of()), budget)));
             }
         }
         return statuses;
+    }
+
+    /** The running budget from the last records' outcomes, in the order the broker stored them. */
+    private static RecentBad recentBad(List<Outcome> outcomes, BadRecordBudget budget) {
+        RecentBadRecords recent = new RecentBadRecords();
+        outcomes.stream().sorted(java.util.Comparator.comparingLong(Outcome::at)).forEach(o -> {
+            if (o.bad()) {
+                recent.rejected(o.id());
+            } else {
+                recent.accepted(o.id());
+            }
+        });
+        return new RecentBad(recent.records(), recent.bad(), recent.share(), budget.describe(), recent.over(budget));
     }
 
     /** Reads the last {@code count} messages of each partition of a topic (all of them for MAX_VALUE). */
@@ -172,6 +222,12 @@ public final class StatusCommand implements Callable<Integer> {
                     + " loss %.4f, %,.0f samples/s, lag %,d%n", trainer.trainer(),
                     trainer.running() ? "running" : "stopped", trainer.secondsAgo(), trainer.epoch(), trainer.step(),
                     trainer.loss(), trainer.samplesPerSecond(), trainer.lag()));
+        }
+        RecentBad recent = status.recentBad();
+        if (recent != null && recent.records() > 0) {
+            out.append(String.format(Locale.ROOT, "  bad records: %,d of the last %,d (%.1f%%), %s the budget of %s%n",
+                    recent.bad(), recent.records(), 100 * recent.share(), recent.overBudget() ? "OVER" : "within",
+                    recent.budget()));
         }
         ModelEvent champion = status.champion();
         out.append(champion == null ? "  champion: none yet" : String.format(Locale.ROOT,

@@ -44,7 +44,12 @@ class DemoEndToEndTest {
         result.path("rejectedByReason").fields().forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "MISSING_LABEL", 1L, "WRONG_TYPE", 1L, "NON_FINITE", 1L, "UNKNOWN_CLASS", 1L,
-                "MALFORMED_JSON", 1L, "MISSING_VALUE", 1L));
+                "MALFORMED_CSV", 1L, "MISSING_VALUE", 1L));
+        // The short line is read as what it is, a CSV line that does not match the header, and every line counts.
+        JsonNode fileLines = result.path("records").path("lines");
+        assertThat(fileLines.path("read").asLong()).isEqualTo(156);
+        assertThat(fileLines.path("inAccepted").asLong()).isEqualTo(150);
+        assertThat(fileLines.path("inDeadLetters").asLong()).isEqualTo(6);
         for (JsonNode example : result.path("rejectedExamples")) {
             assertThat(example.path("detail").asText()).isNotBlank();
             assertThat(example.path("source").asText()).startsWith("streamtrain.ingest.v1/");

@@ -7,6 +7,8 @@ import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.ProgressEvent;
+import io.streamtrain.contracts.ReasonCode;
+import io.streamtrain.contracts.RejectedRecord;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.contracts.Verdict;
@@ -49,8 +51,9 @@ class StatusWatchPublishTest {
         }
         Path file = Files.writeString(dir.resolve("cli.csv"), csv);
 
+        // No ingest service runs here: the bad-record check is not waited for.
         JsonNode published = EventCodec.mapper().readTree(run("publish", file.toString(), "--kafka", bootstrap,
-                "--pipeline", PIPELINE, "--json"));
+                "--pipeline", PIPELINE, "--json", "--check-timeout", "PT0S"));
         assertThat(published.path("published").asLong()).isEqualTo(2_500);
         assertThat(published.path("recordsPerSecond").asLong()).isPositive();
         long onTopic = new TopicReader(kafka).events(Topics.INGEST, PIPELINE, JsonNode.class).stream()
@@ -68,6 +71,16 @@ class StatusWatchPublishTest {
                         new EvaluationEvent(SchemaVersion.CURRENT, PIPELINE, id, id.startsWith("e001") ? 1 : 2, 170,
                                 false, 500, Map.of("accuracy", 0.9), null, null, Verdict.PROMOTED, "accuracy", 0.9,
                                 null, "first model", now, null, null, null))));
+            }
+            // The running budget: 30 records reach the records topic, 3 are dead-lettered, one of them after ingest
+            // had accepted it (preprocessing): 3 bad of 32 records.
+            for (int i = 0; i < 30; i++) {
+                producer.send(Messages.data(Topics.RECORDS, PIPELINE, "r" + i, "{}".getBytes(StandardCharsets.UTF_8)));
+            }
+            for (String id : List.of("bad-1", "bad-2", "r7")) {
+                producer.send(Messages.data(Topics.REJECTED, PIPELINE, id, EventCodec.toBytes(new RejectedRecord(
+                        SchemaVersion.CURRENT, PIPELINE, id, id.startsWith("r") ? "preprocess" : "ingest",
+                        ReasonCode.WRONG_TYPE, "x", "d", null, null, false, now, null))));
             }
             producer.send(Messages.data(Topics.MODELS, PIPELINE, PIPELINE, EventCodec.toBytes(new ModelEvent(
                     SchemaVersion.CURRENT, PIPELINE, "e002-s00000340", "/nowhere", "00", 2, 340, "h",
@@ -87,6 +100,11 @@ class StatusWatchPublishTest {
         JsonNode ingest = status.path("stages").get(0);
         assertThat(ingest.path("members").asInt()).as("no ingest-service runs for it").isZero();
         assertThat(ingest.path("lag").isNull()).as("its group never committed").isTrue();
+        assertThat(status.path("recentBad").path("records").asLong()).isEqualTo(32);
+        assertThat(status.path("recentBad").path("bad").asLong()).isEqualTo(3);
+        assertThat(status.path("recentBad").path("overBudget").asBoolean()).as("3 of 32 is within 10%").isFalse();
+        String strict = run("status", "--kafka", bootstrap, "--pipeline", PIPELINE, "--max-bad-records", "5%");
+        assertThat(strict).contains("bad records: 3 of the last 32 (9.4%), OVER the budget of 5% of the records");
         String table = run("status", "--kafka", bootstrap, "--pipeline", PIPELINE);
         assertThat(table).contains("pipeline " + PIPELINE).contains("champion: e002-s00000340")
                 .contains("trainer trainer-a").doesNotContain("\033[");

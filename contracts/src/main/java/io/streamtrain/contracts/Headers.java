@@ -11,6 +11,12 @@ public final class Headers {
     public static final String CONTROL = "streamtrain.control";
     /** {@link #CONTROL} value of an {@link EndOfData} marker. */
     public static final String END_OF_DATA = "end-of-data";
+    /**
+     * On a data message of {@code streamtrain.ingest.v1}: its producer could not read it as a record from its source
+     * file (UTF-8 detail, e.g. "unterminated quote opened at line 7, column 3"); the message holds the line's text.
+     * Ingest dead-letters it as {@code MALFORMED_CSV} with that detail, so every line of a file is accounted for.
+     */
+    public static final String MALFORMED = "streamtrain.malformed";
 
     public static byte[] utf8(String value) {
         return value.getBytes(StandardCharsets.UTF_8);

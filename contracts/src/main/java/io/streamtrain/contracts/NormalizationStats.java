@@ -2,6 +2,7 @@ package io.streamtrain.contracts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The versioned statistics with which raw records become model inputs, on the compacted {@link Topics#STATS}
@@ -10,10 +11,23 @@ import java.util.List;
  * order, then for each categorical feature in order a one-hot block of its vocabulary plus one last
  * {@code unknown} slot for values outside it. For regression the target is z-scored with {@code label.mean/std}.
  * Each feature says what a missing value becomes ({@link #REJECT}, {@link #MEAN}, {@link #MOST_FREQUENT}).
+ *
+ * <p>Format version 2 adds {@code inferredNumericShares}: for every feature whose type was inferred (not fixed by
+ * {@code data.features}), the share of its non-empty warm-up values that were finite numbers; numeric when that
+ * share reached {@code preprocess.numericShare}. Version 1 events have none.
  */
 public record NormalizationStats(int schemaVersion, String pipeline, int version, long warmupRecords,
                                  List<NumericFeature> numeric, List<CategoricalFeature> categorical,
-                                 LabelInfo label, Double clip) {
+                                 LabelInfo label, Double clip, Map<String, Double> inferredNumericShares) {
+
+    /** The format version of the statistics events this release writes. */
+    public static final int FORMAT_VERSION = 2;
+
+    public NormalizationStats(int schemaVersion, String pipeline, int version, long warmupRecords,
+                              List<NumericFeature> numeric, List<CategoricalFeature> categorical, LabelInfo label,
+                              Double clip) {
+        this(schemaVersion, pipeline, version, warmupRecords, numeric, categorical, label, clip, null);
+    }
 
     public static final String REJECT = "reject";
     public static final String MEAN = "mean";

@@ -86,6 +86,10 @@ function render(s) {
   text("records-in", number(s.recordsIn));
   text("records-accepted", number(s.accepted));
   text("records-rejected", number(s.rejected));
+  const recent = s.recentBad;
+  text("recent-bad", recent.records === 0 ? "-" : (100 * recent.share).toFixed(1) + "% of the last "
+      + number(recent.records) + (recent.overBudget ? " - over the budget of " : " - budget ") + recent.budget);
+  document.getElementById("recent-bad").classList.toggle("alarm", recent.overBudget);
   text("evaluation-count", number(s.evaluations));
 
   if (s.records.length > 0) {

@@ -200,6 +200,9 @@ class EvaluatorServiceTest {
         given().when().get("/dashboard/index.html").then().statusCode(200).body(containsString("metric-chart"));
         given().when().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").then().statusCode(200);
         given().when().get("/pipelines").then().statusCode(200).body("pipelines[0]", equalTo("evaluator-test"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("streamtrain_pipeline_recent_records{pipeline=\"evaluator-test\"}"))
+                .body(containsString("streamtrain_pipeline_bad_records_over_budget{pipeline=\"evaluator-test\"} 0.0"));
 
         // A restarted evaluator's dashboard: a feed that starts now rebuilds the same picture from the topics alone.
         DashboardFeed restarted = new DashboardFeed(SPEC, new KafkaSettings(bootstrap), Duration.ofSeconds(1));

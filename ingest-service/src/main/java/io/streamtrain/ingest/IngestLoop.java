@@ -3,13 +3,17 @@ package io.streamtrain.ingest;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.streamtrain.contracts.Headers;
+import io.streamtrain.contracts.ReasonCode;
 import io.streamtrain.contracts.SourceRef;
 import io.streamtrain.contracts.Topics;
+import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -29,7 +34,9 @@ import org.jboss.logging.Logger;
  * {@code streamtrain.ingest.max-poll-records} and hands each to the {@link RecordRouter}; forwards end-of-data
  * markers. A poll's offsets are committed only after every write it caused is acknowledged, so nothing is lost
  * (a crash in between writes some records twice; the preprocessor's duplicate-id window drops them). The record
- * id is the message key, else topic-partition-offset. Messages whose pipeline header names another pipeline are
+ * id is the message key, else topic-partition-offset. A message with a {@code streamtrain.malformed} header (a line
+ * its producer could not read from its file) is dead-lettered as {@code MALFORMED_CSV} with the header's detail.
+ * Messages whose pipeline header names another pipeline are
  * left to that pipeline's deployment: the consumer group is {@code streamtrain-ingest-service-<pipeline>}.
  * A plain consumer loop rather than a reactive-messaging channel: 59,017 against 41,661 records/s on
  * bench/throughput.sh.
@@ -101,7 +108,11 @@ public class IngestLoop {
             SourceRef source = SourceRef.kafka(record.topic(), record.partition(), record.offset());
             String id = record.key() != null ? record.key()
                     : record.topic() + "-" + record.partition() + "-" + record.offset();
-            RecordRouter.Routed routed = router.routeBytes(id, record.value(), source);
+            Header malformed = record.headers().lastHeader(Headers.MALFORMED);
+            RecordRouter.Routed routed = malformed == null ? router.routeBytes(id, record.value(), source)
+                    : router.routeRow(id, null, new Rejection(ReasonCode.MALFORMED_CSV, null,
+                            Headers.string(malformed.value())), source, record.value() == null ? ""
+                            : new String(record.value(), StandardCharsets.UTF_8));
             sends.add(routed.sent());
             if (routed.accepted()) {
                 accepted++;

@@ -34,6 +34,8 @@ final class UploadReader {
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private long records;
     private long accepted;
+    private long lines;
+    private long rejectedLines;
 
     UploadReader(RecordRouter router, int maxLineChars) {
         this.router = router;
@@ -47,7 +49,7 @@ final class UploadReader {
             while ((line = lines.readLine()) != null) {
                 long number = lines.lineNumber();
                 if (!line.isBlank()) {
-                    count(router.routeText(source + ":" + number, line, SourceRef.file(source, number)));
+                    count(router.routeText(source + ":" + number, line, SourceRef.file(source, number)), 1);
                 }
             }
         }
@@ -56,22 +58,25 @@ final class UploadReader {
 
     UploadSummary readCsv(InputStream body, String source, boolean endOfData) throws IOException {
         try (BufferedReader reader = utf8(body)) {
-            CsvRecordReader csv = new CsvRecordReader(reader, maxLineChars, router.limits().maxFields());
+            CsvRecordReader csv = new CsvRecordReader(reader, maxLineChars, router.limits().maxFields(),
+                    router.spec().data().csvMaxLinesPerRecord());
             CsvRecordReader.Row row;
             while ((row = csv.next()) != null) {
                 String id = source + ":" + row.line();
                 SourceRef ref = SourceRef.file(source, row.line());
-                count(router.routeRow(id, row.record(), row.rejection(), ref, row.original()));
+                count(router.routeRow(id, row.record(), row.rejection(), ref, row.original()), row.lines());
             }
         }
         return finish(source, endOfData);
     }
 
-    private void count(RecordRouter.Routed routed) {
+    private void count(RecordRouter.Routed routed, int recordLines) {
         records++;
+        lines += recordLines;
         if (routed.accepted()) {
             accepted++;
         } else {
+            rejectedLines += recordLines;
             rejectedByReason.merge(routed.rejection().reason().name(), 1L, Long::sum);
         }
         pending.add(routed.sent());
@@ -93,7 +98,7 @@ final class UploadReader {
             RecordRouter.awaitAll(router.endOfData(accepted));
         }
         return new UploadSummary(router.spec().pipeline(), source, records, accepted, records - accepted,
-                rejectedByReason, endOfData);
+                rejectedByReason, endOfData, new UploadSummary.Lines(lines, lines - rejectedLines, rejectedLines));
     }
 
     /** Invalid UTF-8 becomes U+FFFD instead of failing the whole upload; such lines then fail validation. */

@@ -89,10 +89,20 @@ class IngestServiceTest {
                 .then().statusCode(413)
                 .body("line", equalTo(2)).body("error", containsString("line 2"))
                 .body("before.accepted", equalTo(1));
+    }
+
+    @Test
+    void anUnterminatedQuoteInACsvUploadCostsOnlyItsLine() {
         String csv = "length,colour,species\n1,\"red,setosa\n" + "2,blue,setosa\n".repeat(100_000);
-        given().contentType("text/csv").body(csv.getBytes(StandardCharsets.UTF_8))
+        given().contentType("text/csv").queryParam("source", "upload-open-quote")
+                .body(csv.getBytes(StandardCharsets.UTF_8))
                 .when().post("/pipelines/ingest-test/records")
-                .then().statusCode(413).body("line", equalTo(2)).body("error", containsString("quote"));
+                .then().statusCode(202)
+                .body("accepted", equalTo(100_000))
+                .body("rejectedByReason.MALFORMED_CSV", equalTo(1))
+                .body("lines.read", equalTo(100_001))
+                .body("lines.inAccepted", equalTo(100_000))
+                .body("lines.inDeadLetters", equalTo(1));
     }
 
     @Test

@@ -49,12 +49,22 @@ public class ProgressReporter {
         steps++;
         rows += batchRows;
         nanos += stepNanos;
+        publishIfDue(progress, lag);
+    }
+
+    /** A batch that was not trained: the progress (its skip count and reason) still goes out on the interval. */
+    void skipped(TrainingProgress progress, LongSupplier lag) {
+        publishIfDue(progress, lag);
+    }
+
+    private void publishIfDue(TrainingProgress progress, LongSupplier lag) {
         long now = System.nanoTime();
         if (now - lastSent < intervalNanos) {
             return;
         }
         ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
-                progress.step(), progress.samples(), lossSum / steps, nanos == 0 ? 0 : rows * 1e9 / nanos,
+                progress.step(), progress.samples(), steps == 0 ? Double.NaN : lossSum / steps,
+                nanos == 0 ? 0 : rows * 1e9 / nanos,
                 lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason(), trainer);
         metrics.window(event.loss(), event.samplesPerSecond(), event.lag());
         producer.send(Messages.data(Topics.PROGRESS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)));

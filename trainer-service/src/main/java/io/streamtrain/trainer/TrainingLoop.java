@@ -3,6 +3,7 @@ package io.streamtrain.trainer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.model.Engines;
 import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
@@ -157,10 +158,18 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private void train(DirectBatch batch) throws Exception {
         if (!run.started()) {
             var stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
+            if (singleClass(stats)) {
+                notTrainable(batch, stats);
+                return;
+            }
             run.begin(stats, new TrainingSession(spec, stats, threads));
             LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(), stats.inputSize(),
                     spec.model().hidden(), stats.outputSize());
             state.set(TrainerState.Phase.TRAINING, "training");
+        }
+        if (singleClass(run.stats)) {
+            notTrainable(batch, run.stats);
+            return;
         }
         long start = System.nanoTime();
         StepResult result = run.session.step(batch, run.progress.step() + 1);
@@ -176,12 +185,34 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                 + result.skipReason();
         run.progress.recordSkip(reason);
         metrics.skipped();
+        progressReporter.skipped(run.progress, coordinator::lag);
         coordinator.stepped(batch, false, Float.NaN);
         if (spec.train().onNonFinite() == NonFinitePolicy.SKIP) {
             LOG.warnf("skipped %s (train.onNonFinite: skip; %d skipped so far)", reason, run.progress.skipped());
         } else {
             requestStop("non-finite step, " + reason + " (train.onNonFinite: stop)");
         }
+    }
+
+    /** A classifier whose statistics know a single class has nothing to learn (and every gradient is zero). */
+    private static boolean singleClass(NormalizationStats stats) {
+        return "classification".equals(stats.label().task()) && stats.label().classes().size() < 2;
+    }
+
+    /** Counts a batch that cannot be trained yet and says why, in the health check, the log and the progress. */
+    private void notTrainable(DirectBatch batch, NormalizationStats stats)
+            throws IOException {
+        String reason = "statistics version " + stats.version() + " of '" + spec.pipeline() + "' hold a single class "
+                + stats.label().classes() + ": nothing to learn until a second class arrives (its rows are"
+                + " dead-lettered as UNKNOWN_CLASS); batch " + batch.batchId() + " not trained";
+        if (run.progress.skipped() == 0) {
+            LOG.warn(reason);
+        }
+        run.progress.recordSkip(reason);
+        metrics.skipped();
+        state.set(TrainerState.Phase.WAITING_FOR_DATA, reason);
+        progressReporter.skipped(run.progress, coordinator::lag);
+        coordinator.stepped(batch, false, Float.NaN);
     }
 
     /** With {@code train.patience}: ends the run once early stopping says so. */

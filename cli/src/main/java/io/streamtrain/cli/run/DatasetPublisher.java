@@ -2,6 +2,7 @@ package io.streamtrain.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtrain.contracts.EndOfData;
+import io.streamtrain.contracts.Headers;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.ingest.CsvRecordReader;
@@ -15,12 +16,17 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Publishes a data file to {@code streamtrain.ingest.v1}, as a user's producer would. In: a CSV file with a
  * header, or NDJSON (one JSON object per line). Out: one JSON message per record, keyed by
  * {@code <file name>:<line>} (the record's stable id), then an end-of-data marker on every partition. A CSV line
- * that does not match the header is published as its raw text, so ingest dead-letters it instead of it vanishing.
+ * that cannot be read as a record (an unterminated quote, the wrong field count) is published as its raw text with
+ * the reason in a {@code streamtrain.malformed} header, so ingest dead-letters it as {@code MALFORMED_CSV} instead
+ * of it vanishing; reading goes on at the next line ({@link CsvRecordReader}). Counts the data lines read (header
+ * and blank lines excluded) and the lines of each record that spans several, so that a report can show that the
+ * lines add up.
  */
 public final class DatasetPublisher {
 
@@ -29,14 +35,22 @@ public final class DatasetPublisher {
     private final KafkaSettings kafka;
     private final String pipeline;
     private final AtomicLong published = new AtomicLong();
+    private final FileLines lines = new FileLines();
     private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
 
     private java.util.function.LongConsumer onProgress = published -> { };
+    private int maxLinesPerRecord = CsvRecordReader.DEFAULT_MAX_LINES_PER_RECORD;
 
     public DatasetPublisher(KafkaSettings kafka, String pipeline) {
         this.kafka = kafka;
         this.pipeline = pipeline;
+    }
+
+    /** A quoted CSV record may span at most this many lines ({@code data.csv.maxLinesPerRecord}). */
+    public DatasetPublisher maxLinesPerRecord(int lines) {
+        this.maxLinesPerRecord = lines;
+        return this;
     }
 
     /** Calls {@code onProgress} with the records sent so far, after every thousand and at the end. */
@@ -47,6 +61,11 @@ public final class DatasetPublisher {
 
     public long published() {
         return published.get();
+    }
+
+    /** The data lines read from the file and the records they made. */
+    public FileLines lines() {
+        return lines;
     }
 
     public static boolean isCsv(Path file) {
@@ -69,12 +88,17 @@ public final class DatasetPublisher {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("streamtrain-cli-publisher"));
              BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             if (isCsv(file)) {
-                CsvRecordReader csv = new CsvRecordReader(reader);
+                CsvRecordReader csv = new CsvRecordReader(reader, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                        maxLinesPerRecord);
                 CsvRecordReader.Row row;
                 while ((row = csv.next()) != null) {
-                    byte[] value = row.record() != null ? JSON.writeValueAsBytes(row.record())
-                            : row.original().getBytes(StandardCharsets.UTF_8);
-                    send(producer, source + ":" + row.line(), value);
+                    String id = source + ":" + row.line();
+                    lines.record(id, row.lines());
+                    if (row.record() != null) {
+                        send(producer, id, JSON.writeValueAsBytes(row.record()), null);
+                    } else {
+                        send(producer, id, row.original().getBytes(StandardCharsets.UTF_8), row.rejection().detail());
+                    }
                 }
             } else {
                 String line;
@@ -82,7 +106,8 @@ public final class DatasetPublisher {
                 while ((line = reader.readLine()) != null) {
                     number++;
                     if (!line.isBlank()) {
-                        send(producer, source + ":" + number, line.getBytes(StandardCharsets.UTF_8));
+                        lines.record(source + ":" + number, 1);
+                        send(producer, source + ":" + number, line.getBytes(StandardCharsets.UTF_8), null);
                     }
                 }
             }
@@ -104,8 +129,12 @@ public final class DatasetPublisher {
         return published.get();
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, String key, byte[] value) {
-        producer.send(Messages.data(Topics.INGEST, pipeline, key, value), (metadata, error) -> {
+    private void send(KafkaProducer<String, byte[]> producer, String key, byte[] value, String malformed) {
+        ProducerRecord<String, byte[]> record = Messages.data(Topics.INGEST, pipeline, key, value);
+        if (malformed != null) {
+            record.headers().add(Headers.MALFORMED, Headers.utf8(malformed));
+        }
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
             }

@@ -32,6 +32,9 @@ public final class PipelineMonitor implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final List<RejectedRecord> rejectedExamples = new ArrayList<>();
+    private final List<RejectedRecord> firstRejected = new ArrayList<>();
+    private FileLines fileLines;
+    private long rejectedLines;
     private final List<CheckpointEvent> checkpoints = new ArrayList<>();
     private final List<EvaluationEvent> evaluations = new ArrayList<>();
     private long ingestAccepted;
@@ -107,6 +110,12 @@ public final class PipelineMonitor implements AutoCloseable {
 
     private void rejected(RejectedRecord dead) {
         rejected++;
+        if (firstRejected.size() < 5) {
+            firstRejected.add(dead);
+        }
+        if (fileLines != null) {
+            rejectedLines += fileLines.linesOf(dead.id());
+        }
         if ("preprocess".equals(dead.stage())) {
             preprocessRejected++;
         }
@@ -128,6 +137,32 @@ public final class PipelineMonitor implements AutoCloseable {
 
     public long rejected() {
         return rejected;
+    }
+
+    /** Records ingest accepted onto the records topic. */
+    public long ingestAccepted() {
+        return ingestAccepted;
+    }
+
+    /** Records ingest has dealt with: accepted onto the records topic or dead-lettered by ingest. */
+    public long ingested() {
+        return ingestAccepted + rejected - preprocessRejected;
+    }
+
+    /** The first five dead letters, in the order they came. */
+    public List<RejectedRecord> firstRejected() {
+        return List.copyOf(firstRejected);
+    }
+
+    /** Counts the lines of the dead-lettered records of a file published with these lines. */
+    public void countLines(FileLines lines) {
+        this.fileLines = lines;
+    }
+
+    /** How the file's data lines split between accepted records and dead letters; null without a file. */
+    public RunReport.Lines lines() {
+        return fileLines == null ? null : new RunReport.Lines(fileLines.lines(), fileLines.lines() - rejectedLines,
+                rejectedLines);
     }
 
     public Map<String, Long> rejectedByReason() {

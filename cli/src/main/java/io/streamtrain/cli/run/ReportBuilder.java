@@ -52,7 +52,7 @@ public final class ReportBuilder {
                 last.checkpointId(), last.epoch(), last.step(), last.sha256(), last.lineageCount(), last.lineageSha256(),
                 last.stopReason());
         return new RunReport(pipeline, spec, data, kafka, workdir,
-                new RunReport.Records(published, monitor.accepted(), monitor.rejected()),
+                new RunReport.Records(published, monitor.accepted(), monitor.rejected(), monitor.lines()),
                 monitor.rejectedByReason(),
                 monitor.rejectedExamples().stream().map(r -> new RunReport.RejectedExample(r.id(), r.reason().name(),
                         r.field(), r.detail(), r.stage(), r.source() == null ? null : r.source().toString(),

@@ -24,7 +24,16 @@ public record RunReport(String pipeline, String spec, String data, String kafka,
     public record ProgressPoint(long step, int epoch, double loss, double samplesPerSecond) {
     }
 
-    public record Records(long published, long accepted, long rejected) {
+    /** Records published, accepted and dead-lettered; for a published file, how its data lines split. */
+    public record Records(long published, long accepted, long rejected, Lines lines) {
+
+        public Records(long published, long accepted, long rejected) {
+            this(published, accepted, rejected, null);
+        }
+    }
+
+    /** A file's data lines (header and blank lines excluded) = lines in accepted records + lines in dead letters. */
+    public record Lines(long read, long inAccepted, long inDeadLetters) {
     }
 
     public record RejectedExample(String id, String reason, String field, String detail, String stage,

@@ -16,6 +16,11 @@ public final class SummaryPrinter {
         row(out, "records accepted", Long.toString(report.records().accepted()));
         row(out, "records rejected", Long.toString(report.records().rejected()));
         report.rejectedByReason().forEach((reason, count) -> row(out, "  " + reason, Long.toString(count)));
+        RunReport.Lines lines = report.records().lines();
+        if (lines != null) {
+            row(out, "data lines read", lines.read() + " = " + lines.inAccepted() + " in accepted records + "
+                    + lines.inDeadLetters() + " in dead letters");
+        }
         row(out, "batches (train / validation)", report.batches().train() + " / " + report.batches().validation());
         row(out, "trained samples", Long.toString(report.trainedSamples()));
         row(out, "checkpoints / evaluations", report.checkpoints() + " / " + report.evaluations().size());

@@ -50,7 +50,7 @@ public class DashboardFeed {
         this.spec = spec;
         this.kafka = kafka;
         this.lagInterval = lagInterval;
-        this.state = new DashboardState(spec.pipeline());
+        this.state = new DashboardState(spec.pipeline(), spec.data().maxBadRecords());
     }
 
     public DashboardState state() {
@@ -115,7 +115,7 @@ public class DashboardFeed {
         }
         try {
             switch (record.topic()) {
-                case Topics.RECORDS -> state.accepted(record.timestamp());
+                case Topics.RECORDS -> state.accepted(record.key(), record.timestamp());
                 case Topics.REJECTED -> state.rejected(EventCodec.fromBytes(record.value(), RejectedRecord.class),
                         record.timestamp());
                 case Topics.PROGRESS -> state.progress(EventCodec.fromBytes(record.value(), ProgressEvent.class));

@@ -4,6 +4,8 @@ import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.ProgressEvent;
 import io.streamtrain.contracts.RejectedRecord;
+import io.streamtrain.pipeline.ingest.RecentBadRecords;
+import io.streamtrain.pipeline.spec.BadRecordBudget;
 import io.streamtrain.support.kafka.ConsumerLag;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.TreeMap;
  * topics again ends at the same state). In: records accepted, dead letters, progress events, evaluations, champions
  * (each with the time the broker stored it) and the latest consumer lag per stage. Out: a {@link Snapshot}: counts
  * and their curves over time, each trainer's loss over steps and rate over time, every metric over steps with
- * the promotions marked, the latest verdicts, and the champion with its confusion matrix or residuals. Curves keep
+ * the promotions marked, the latest verdicts, the champion with its confusion matrix or residuals, and the running
+ * bad-record budget (dead letters among the last 10,000 records against {@code data.maxBadRecords}). Curves keep
  * at most {@value #MAX_POINTS} points, thinned evenly. Thread-safe.
  */
 public final class DashboardState {
@@ -27,6 +30,8 @@ public final class DashboardState {
     static final int LATEST_VERDICTS = 10;
 
     private final String pipeline;
+    private final BadRecordBudget budget;
+    private final RecentBadRecords recent = new RecentBadRecords();
     private long accepted;
     private long rejected;
     private long rejectedByPreprocess;
@@ -43,8 +48,13 @@ public final class DashboardState {
     private List<ConsumerLag.Stage> lag = List.of();
     private long lastChange;
 
-    public DashboardState(String pipeline) {
+    public DashboardState(String pipeline, BadRecordBudget budget) {
         this.pipeline = pipeline;
+        this.budget = budget;
+    }
+
+    public DashboardState(String pipeline) {
+        this(pipeline, BadRecordBudget.DEFAULT);
     }
 
     /** Points of a curve: {x, y...}; beyond the cap every other point is dropped (the last one is kept). */
@@ -97,16 +107,36 @@ public final class DashboardState {
     public record Snapshot(String pipeline, long updatedAt, long recordsIn, long accepted, long rejected,
                            Map<String, Long> rejectedByReason, List<double[]> records, List<ConsumerLag.Stage> lag,
                            Map<String, Trainer> trainers, long evaluations, Map<String, List<double[]>> metrics,
-                           List<RecentVerdict> latestVerdicts, Champion champion) {
+                           List<RecentVerdict> latestVerdicts, Champion champion, RecentBad recentBad) {
+    }
+
+    /** Dead letters among the last records (at most 10,000), their share, the budget and whether it is exceeded. */
+    public record RecentBad(long records, long bad, double share, String budget, boolean overBudget) {
+    }
+
+    /** A record with this id reached the records topic. */
+    public synchronized void accepted(String id, long at) {
+        accepted++;
+        if (id != null) {
+            recent.accepted(id);
+        }
+        recordsChanged(at);
     }
 
     public synchronized void accepted(long at) {
-        accepted++;
-        recordsChanged(at);
+        accepted(null, at);
+    }
+
+    /** The running budget now (also read by the metrics). */
+    public RecentBad recentBad() {
+        return new RecentBad(recent.records(), recent.bad(), recent.share(), budget.describe(), recent.over(budget));
     }
 
     public synchronized void rejected(RejectedRecord dead, long at) {
         rejected++;
+        if (dead.id() != null) {
+            recent.rejected(dead.id());
+        }
         if ("preprocess".equals(dead.stage())) {
             rejectedByPreprocess++;
         }
@@ -180,6 +210,6 @@ public final class DashboardState {
         }
         return new Snapshot(pipeline, lastChange, recordsIn(), accepted - rejectedByPreprocess, rejected,
                 new TreeMap<>(rejectedByReason), records.points(), lag, trainers, evaluations, curves,
-                List.copyOf(latest), best);
+                List.copyOf(latest), best, recentBad());
     }
 }

@@ -2,7 +2,6 @@ package io.streamtrain.pipeline.features;
 
 import io.streamtrain.contracts.CanonicalRecord;
 import io.streamtrain.contracts.NormalizationStats;
-import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.pipeline.spec.FeatureType;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.math.BigDecimal;
@@ -16,8 +15,10 @@ import java.util.TreeMap;
 
 /**
  * Computes normalization statistics from the warm-up sample. In: canonical records. Out: {@link NormalizationStats}.
- * Feature types come from the spec, or are inferred (numeric when every warm-up value is a number, categorical
- * when a feature has fixed categories or any text value). Vocabularies are the spec's fixed categories or the
+ * Feature types come from the spec, or are inferred: numeric when at least {@code preprocess.numericShare} (0.99) of
+ * the feature's non-empty warm-up values are finite numbers (so a few stray values cannot retype a column: they are
+ * dead-lettered as {@code WRONG_TYPE} when encoded), categorical otherwise or when it has fixed categories; the
+ * share that agreed is carried in the statistics ({@code inferredNumericShares}). Vocabularies are the spec's fixed categories or the
  * sorted distinct values seen; classes are the spec's or the sorted distinct labels seen. Missing (null) values
  * do not count; each feature records its missing-value policy and, for categories, the most frequent value.
  */
@@ -26,7 +27,7 @@ public final class StatsBuilder {
     private final PipelineSpec spec;
     private final Map<String, Welford> numeric = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> valueCounts = new LinkedHashMap<>();
-    private final Map<String, Boolean> allNumeric = new LinkedHashMap<>();
+    private final Map<String, long[]> numbersAndValues = new LinkedHashMap<>();
     private final TreeMap<String, Long> classCounts = new TreeMap<>(NATURAL_ORDER);
     private final Welford target = new Welford();
     private long records;
@@ -62,10 +63,11 @@ public final class StatsBuilder {
             if (value == null) {
                 continue;
             }
+            long[] counts = numbersAndValues.get(name);
+            counts[1]++;
             if (value instanceof Double d) {
                 numeric.get(name).add(d);
-            } else {
-                allNumeric.put(name, false);
+                counts[0]++;
             }
             valueCounts.get(name).merge(FeatureEncoder.categoryKey(value), 1L, Long::sum);
         }
@@ -94,8 +96,14 @@ public final class StatsBuilder {
         }
         NormalizationStats.LabelInfo label = spec.classification() ? classificationLabel()
                 : new NormalizationStats.LabelInfo("regression", List.of(), target.mean(), target.std());
-        return new NormalizationStats(SchemaVersion.CURRENT, spec.pipeline(), version, records, numericStats,
-                categorical, label, spec.preprocess().clip());
+        Map<String, Double> shares = new LinkedHashMap<>();
+        for (String name : valueCounts.keySet()) {
+            if (!spec.data().features().containsKey(name)) {
+                shares.put(name, numericShare(name));
+            }
+        }
+        return new NormalizationStats(NormalizationStats.FORMAT_VERSION, spec.pipeline(), version, records,
+                numericStats, categorical, label, spec.preprocess().clip(), shares);
     }
 
     private NormalizationStats.LabelInfo classificationLabel() {
@@ -110,8 +118,14 @@ public final class StatsBuilder {
         if (declared != null) {
             return declared;
         }
-        return allNumeric.get(name) && !spec.data().categories().containsKey(name)
+        return numericShare(name) >= spec.preprocess().numericShare() && !spec.data().categories().containsKey(name)
                 ? FeatureType.NUMERIC : FeatureType.CATEGORICAL;
+    }
+
+    /** The share of the feature's non-empty warm-up values that were numbers (1 when it had none). */
+    private double numericShare(String name) {
+        long[] counts = numbersAndValues.get(name);
+        return counts[1] == 0 ? 1.0 : (double) counts[0] / counts[1];
     }
 
     private NormalizationStats.CategoricalFeature categorical(String name) {
@@ -137,7 +151,7 @@ public final class StatsBuilder {
     private void track(String name) {
         numeric.computeIfAbsent(name, n -> new Welford());
         valueCounts.computeIfAbsent(name, n -> new HashMap<>());
-        allNumeric.putIfAbsent(name, true);
+        numbersAndValues.computeIfAbsent(name, n -> new long[2]);
     }
 
     private static BigDecimal number(String text) {

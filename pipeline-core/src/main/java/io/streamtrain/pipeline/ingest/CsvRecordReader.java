@@ -5,52 +5,82 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtrain.contracts.ReasonCode;
 import java.io.IOException;
 import java.io.Reader;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
- * Streams a CSV file with a header line (RFC 4180: quoted fields, doubled quotes, CRLF) one row at a time.
- * In: a reader. Out: per row, a JSON object of text values keyed by the header (empty fields become null), or a
- * {@link Rejection} when the row's field count does not match the header. Never holds more than one row.
+ * Streams a CSV file with a header line (RFC 4180: quoted fields, doubled quotes, fields spanning lines inside
+ * quotes) one row at a time, and loses no good line to a broken one. In: a reader. Out: per row, a JSON object of
+ * text values keyed by the header (empty fields become null), or a {@link Rejection} ({@code MALFORMED_CSV}) with
+ * the line it names, and how many physical lines the row covers.
+ *
+ * <p>Resynchronising: when a quote opened on line L is still open after {@code maxLinesPerRecord} lines, at the end
+ * of the input, or past {@code maxRecordChars}, or when the lines it joined do not give the header's field count,
+ * only line L is rejected ("unterminated quote opened at line L, column C") and reading starts again at line L+1.
+ * A row with too few or too many fields, or text right after a closing quote, is rejected with its line. A byte
+ * order mark, CRLF line ends and blank lines are handled; when the header ends in a delimiter, so may every row
+ * (the empty last column is dropped). A physical line longer than {@code maxRecordChars} is a
+ * {@link BodyProblem}. Holds at most {@code maxLinesPerRecord} lines.
  */
 public final class CsvRecordReader {
 
-    /** One data row: its 1-based line number in the file (the header is line 1), the object or the rejection. */
-    public record Row(long line, ObjectNode record, Rejection rejection, String original) {
+    /** The default of {@code data.csv.maxLinesPerRecord}: the most lines one quoted record may span. */
+    public static final int DEFAULT_MAX_LINES_PER_RECORD = 20;
+
+    /**
+     * One data row: the 1-based number of its first line in the file (the header is line 1), the object or the
+     * rejection, its text, and the number of physical lines it covers.
+     */
+    public record Row(long line, ObjectNode record, Rejection rejection, String original, int lines) {
     }
 
-    private final Reader reader;
+    private record Line(long number, String text) {
+    }
+
+    private final BoundedLineReader reader;
+    private final Deque<Line> pushedBack = new ArrayDeque<>();
     private final int maxRecordChars;
+    private final int maxLinesPerRecord;
     private final List<String> header;
-    private long line = 0;
-    private int pending = -2;
-    private boolean strayQuote;
+    private final boolean trailingDelimiter;
 
     public CsvRecordReader(Reader reader) throws IOException {
         this(reader, Integer.MAX_VALUE);
     }
 
-    /**
-     * @param maxRecordChars the longest record (one line, or several inside quotes) read before a
-     *                       {@link BodyProblem}; an unterminated quote therefore fails instead of reading the rest
-     */
+    /** @param maxRecordChars the longest line, and the longest record spanning lines, read */
     public CsvRecordReader(Reader reader, int maxRecordChars) throws IOException {
         this(reader, maxRecordChars, Integer.MAX_VALUE);
     }
 
     /** The same, refusing a header of more than {@code maxColumns} columns (a {@link BodyProblem}). */
     public CsvRecordReader(Reader reader, int maxRecordChars, int maxColumns) throws IOException {
-        this.reader = reader;
+        this(reader, maxRecordChars, maxColumns, DEFAULT_MAX_LINES_PER_RECORD);
+    }
+
+    /** The same, with quoted records spanning at most {@code maxLinesPerRecord} lines. */
+    public CsvRecordReader(Reader reader, int maxRecordChars, int maxColumns, int maxLinesPerRecord)
+            throws IOException {
+        this.reader = new BoundedLineReader(reader, maxRecordChars);
         this.maxRecordChars = maxRecordChars;
-        List<String> names = readFields(new StringBuilder());
-        if (names == null || names.isEmpty() || names.size() == 1 && names.get(0).isBlank()) {
+        this.maxLinesPerRecord = Math.max(1, maxLinesPerRecord);
+        Line first = nextLine();
+        while (first != null && first.text().isBlank()) {
+            first = nextLine();
+        }
+        List<String> names = first == null ? List.of() : CsvLineParser.parse(first.text()).fields().stream()
+                .map(String::trim).toList();
+        trailingDelimiter = names.size() > 1 && names.get(names.size() - 1).isEmpty();
+        header = trailingDelimiter ? names.subList(0, names.size() - 1) : names;
+        if (header.isEmpty() || header.size() == 1 && header.get(0).isEmpty()) {
             throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV has no header line");
         }
-        if (names.size() > maxColumns) {
-            throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV header has " + names.size() + " columns;"
+        if (header.size() > maxColumns) {
+            throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV header has " + header.size() + " columns;"
                     + " the limit is " + maxColumns);
         }
-        this.header = names.stream().map(String::trim).toList();
         if (header.stream().distinct().count() != header.size() || header.contains("")) {
             throw new BodyProblem(BodyProblem.Kind.MALFORMED, 1, "the CSV header has empty or repeated column "
                     + "names: " + header);
@@ -63,122 +93,76 @@ public final class CsvRecordReader {
 
     /** The next data row, or null at the end of the input. Blank lines are skipped. */
     public Row next() throws IOException {
-        while (true) {
-            long start = line + 1;
-            StringBuilder original = new StringBuilder();
-            List<String> fields = readFields(original);
-            if (fields == null) {
-                return null;
-            }
-            if (fields.size() == 1 && fields.get(0).isEmpty()) {
-                continue;
-            }
-            if (strayQuote) {
-                return new Row(start, null, new Rejection(ReasonCode.MALFORMED_CSV, null, "line " + start
-                        + " has text right after a closing quote"), original.toString());
-            }
-            if (fields.size() != header.size()) {
-                return new Row(start, null, new Rejection(ReasonCode.MALFORMED_CSV, null,
-                        "line " + start + " has " + fields.size() + " fields; the header has " + header.size()),
-                        original.toString());
-            }
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            for (int i = 0; i < fields.size(); i++) {
-                String value = fields.get(i);
-                if (value.isEmpty()) {
-                    node.putNull(header.get(i));
-                } else {
-                    node.put(header.get(i), value);
-                }
-            }
-            return new Row(start, node, null, original.toString());
+        Line first = nextLine();
+        while (first != null && first.text().isBlank()) {
+            first = nextLine();
         }
-    }
-
-    /** Reads one logical CSV record (which may span lines inside quotes); null at end of input. */
-    private List<String> readFields(StringBuilder original) throws IOException {
-        int c = read();
-        if (c == -1) {
+        if (first == null) {
             return null;
         }
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean fieldWasQuoted = false;
-        long start = line + 1;
-        strayQuote = false;
-        boolean closedQuote = false;
-        while (true) {
-            if (c == -1) {
-                fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
-                return fields;
+        StringBuilder text = new StringBuilder(first.text());
+        List<Line> joined = new ArrayList<>();
+        CsvLineParser.Parsed parsed = CsvLineParser.parse(text);
+        int openedAt = parsed.openQuoteAt();
+        while (parsed.quoteOpen() && joined.size() + 1 < maxLinesPerRecord && text.length() < maxRecordChars) {
+            Line more = nextLine();
+            if (more == null) {
+                break;
             }
-            if (original.length() >= maxRecordChars) {
-                throw new BodyProblem(BodyProblem.Kind.TOO_LONG, start, "the record is longer than the limit of "
-                        + maxRecordChars + " characters" + (quoted ? " (is a quote left open?)" : ""));
-            }
-            char ch = (char) c;
-            if (quoted) {
-                if (ch == '"') {
-                    int next = read();
-                    if (next == '"') {
-                        field.append('"');
-                        original.append("\"\"");
-                    } else {
-                        quoted = false;
-                        closedQuote = true;
-                        original.append('"');
-                        c = next;
-                        continue;
-                    }
-                } else {
-                    if (ch == '\n') {
-                        line++;
-                    }
-                    field.append(ch);
-                    original.append(ch);
-                }
-            } else if (ch == '"' && field.toString().isBlank()) {
-                quoted = true;
-                fieldWasQuoted = true;
-                field.setLength(0);
-                original.append(ch);
-            } else if (ch == ',') {
-                fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
-                field.setLength(0);
-                fieldWasQuoted = false;
-                closedQuote = false;
-                original.append(ch);
-            } else if (ch == '\n' || ch == '\r') {
-                if (ch == '\r') {
-                    int next = read();
-                    if (next != '\n') {
-                        pending = next;
-                    }
-                }
-                line++;
-                fields.add(fieldWasQuoted ? field.toString() : field.toString().trim());
-                return fields;
-            } else {
-                if (closedQuote && Character.isWhitespace(ch)) {
-                    original.append(ch);
-                    c = read();
-                    continue;
-                }
-                strayQuote |= closedQuote;
-                field.append(ch);
-                original.append(ch);
-            }
-            c = read();
+            joined.add(more);
+            text.append('\n').append(more.text());
+            parsed = CsvLineParser.parse(text);
         }
+        List<String> fields = withoutTrailingDelimiter(parsed.fields());
+        if (parsed.quoteOpen() || !joined.isEmpty() && fields.size() != header.size()) {
+            // Only the line where the quote opened is lost; the lines read after it are read again.
+            for (int i = joined.size() - 1; i >= 0; i--) {
+                pushedBack.push(joined.get(i));
+            }
+            return rejected(first, "unterminated quote opened at line " + first.number() + ", column "
+                    + (openedAt + 1));
+        }
+        if (parsed.textAfterQuote()) {
+            return rejected(first, "line " + first.number() + " has text right after a closing quote");
+        }
+        if (fields.size() != header.size()) {
+            return rejected(first, "line " + first.number() + " has " + fields.size() + " fields; the header has "
+                    + header.size());
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < fields.size(); i++) {
+            String value = fields.get(i);
+            if (value.isEmpty()) {
+                node.putNull(header.get(i));
+            } else {
+                node.put(header.get(i), value);
+            }
+        }
+        return new Row(first.number(), node, null, text.toString(), 1 + joined.size());
     }
 
-    private int read() throws IOException {
-        if (pending != -2) {
-            int c = pending;
-            pending = -2;
-            return c;
+    private List<String> withoutTrailingDelimiter(List<String> fields) {
+        if (trailingDelimiter && fields.size() == header.size() + 1 && fields.get(fields.size() - 1).isEmpty()) {
+            return fields.subList(0, fields.size() - 1);
         }
-        return reader.read();
+        return fields;
+    }
+
+    private static Row rejected(Line line, String detail) {
+        return new Row(line.number(), null, new Rejection(ReasonCode.MALFORMED_CSV, null, detail), line.text(), 1);
+    }
+
+    private Line nextLine() throws IOException {
+        if (!pushedBack.isEmpty()) {
+            return pushedBack.pop();
+        }
+        String text = reader.readLine();
+        if (text == null) {
+            return null;
+        }
+        if (reader.lineNumber() == 1 && text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        return new Line(reader.lineNumber(), text);
     }
 }

@@ -188,9 +188,22 @@ public final class RecordValidator {
             case "nan" -> Double.NaN;
             case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
             case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(text);
+            default -> {
+                if (!DECIMAL.matcher(text).matches()) {
+                    throw new NumberFormatException(text);
+                }
+                yield Double.parseDouble(text);
+            }
         };
     }
+
+    /**
+     * A number as people write one in data: optional sign, digits with an optional decimal point, optional
+     * exponent. Not hex ({@code 0x1F}), doubled signs ({@code --3}), thousands separators ({@code 1,000}), a
+     * decimal comma ({@code 1,5}) or Java's suffixes ({@code 1f}), which {@link Double#parseDouble} partly takes.
+     */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private static boolean looksNumeric(String text) {
         String t = text.trim();
@@ -198,12 +211,7 @@ public final class RecordValidator {
                 || t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("-inf")) {
             return true;
         }
-        try {
-            Double.parseDouble(t);
-            return !t.endsWith("d") && !t.endsWith("D") && !t.endsWith("f") && !t.endsWith("F");
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return DECIMAL.matcher(t).matches();
     }
 
     private static Rejection withField(Rejection problem, String field, String what) {

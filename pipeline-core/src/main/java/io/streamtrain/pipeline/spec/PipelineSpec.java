@@ -18,7 +18,8 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
      */
     public record Data(String label, Task task, Map<String, FeatureType> features, List<String> classes,
                        String idField, Map<String, String> impute, Map<String, List<String>> categories,
-                       Map<String, PrivacyMode> privateFields) {
+                       Map<String, PrivacyMode> privateFields, BadRecordBudget maxBadRecords,
+                       int csvMaxLinesPerRecord) {
 
         /** The missing-value policy of a feature: {@code reject}, {@code mean} or {@code most_frequent}. */
         public String missingPolicy(String feature) {
@@ -36,9 +37,10 @@ public record PipelineSpec(String pipeline, Data data, Split split, Batch batch,
 
     /**
      * Number of records from which the normalization statistics are computed, how many recent record ids are
-     * remembered to drop duplicates (0 turns it off), and the optional clipping of z-scores to +/- {@code clip}.
+     * remembered to drop duplicates (0 turns it off), the optional clipping of z-scores to +/- {@code clip}, and
+     * the share of a column's non-empty warm-up values that must be numbers for it to be inferred numeric.
      */
-    public record Preprocess(int warmupRecords, int dedupeWindow, Double clip) {
+    public record Preprocess(int warmupRecords, int dedupeWindow, Double clip, double numericShare) {
     }
 
     /** Hidden layer widths, their activation, and the dropout rate after each hidden layer (0 = none). */

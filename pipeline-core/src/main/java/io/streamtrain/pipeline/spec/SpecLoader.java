@@ -73,11 +73,12 @@ public final class SpecLoader {
                 batchNode.child("shuffleBuffer").integer(10_000, 0, 10_000_000));
 
         SpecNode preNode = root.section("preprocess");
-        preNode.onlyKeys(Set.of("warmupRecords", "dedupeWindow", "clip"));
+        preNode.onlyKeys(Set.of("warmupRecords", "dedupeWindow", "clip", "numericShare"));
         SpecNode clip = preNode.child("clip");
         var preprocess = new PipelineSpec.Preprocess(preNode.child("warmupRecords").integer(2_000, 1, 10_000_000),
                 preNode.child("dedupeWindow").integer(100_000, 0, 10_000_000),
-                clip.present() ? clip.number(0, 0.0, 1_000.0) : null);
+                clip.present() ? clip.number(0, 0.0, 1_000.0) : null,
+                preNode.child("numericShare").number(0.99, 0.0, 1.0));
 
         PipelineSpec.Model model = model(root.section("model"));
         PipelineSpec.Train train = train(root.section("train"), data.task());
@@ -127,7 +128,8 @@ public final class SpecLoader {
         if (!node.present()) {
             throw new SpecException("data", "is required (at least data.label and data.task)");
         }
-        node.onlyKeys(Set.of("label", "task", "features", "classes", "id", "impute", "categories", "private"));
+        node.onlyKeys(Set.of("label", "task", "features", "classes", "id", "impute", "categories", "private",
+                "maxBadRecords", "csv"));
         String label = node.child("label").requiredString();
         Task task = node.child("task").enumValue(Task.class, null);
         Map<String, FeatureType> features = new LinkedHashMap<>();
@@ -208,9 +210,20 @@ public final class SpecLoader {
             }
             privateFields.put(field, privacy);
         }
+        BadRecordBudget maxBadRecords = BadRecordBudget.DEFAULT;
+        if (node.child("maxBadRecords").present()) {
+            try {
+                maxBadRecords = BadRecordBudget.parse(node.child("maxBadRecords").requiredString());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException("data.maxBadRecords", e.getMessage());
+            }
+        }
+        SpecNode csv = node.section("csv");
+        csv.onlyKeys(Set.of("maxLinesPerRecord"));
+        int maxLinesPerRecord = csv.child("maxLinesPerRecord").integer(20, 1, 10_000);
         return new PipelineSpec.Data(label, task, Collections.unmodifiableMap(features), List.copyOf(classes),
                 idField, Collections.unmodifiableMap(impute), Collections.unmodifiableMap(categories),
-                Collections.unmodifiableMap(privateFields));
+                Collections.unmodifiableMap(privateFields), maxBadRecords, maxLinesPerRecord);
     }
 
     private static PipelineSpec.Model model(SpecNode node) {

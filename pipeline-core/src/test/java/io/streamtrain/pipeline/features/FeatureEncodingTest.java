@@ -60,6 +60,35 @@ class FeatureEncodingTest {
     }
 
     @Test
+    void aFewStrayValuesDoNotRetypeANumericColumnButManyMakeItCategorical() {
+        PipelineSpec spec = SpecLoader.parse("pipeline: s\ndata: {label: y, task: regression}\n");
+        StatsBuilder builder = new StatsBuilder(spec);
+        for (int i = 0; i < 1_000; i++) {
+            Object stray = i % 200 == 7 ? "abc" : (Object) (double) i;
+            Object half = i % 2 == 0 ? "red" : (Object) (double) i;
+            builder.add(record(Map.of("mostly", stray, "half", half), i));
+        }
+        NormalizationStats stats = builder.build(1);
+        assertThat(stats.numeric()).extracting(NormalizationStats.NumericFeature::name).containsExactly("mostly");
+        assertThat(stats.categorical()).extracting(NormalizationStats.CategoricalFeature::name)
+                .containsExactly("half");
+        assertThat(stats.inferredNumericShares()).containsEntry("mostly", 0.995).containsEntry("half", 0.5);
+        assertThat(stats.schemaVersion()).isEqualTo(NormalizationStats.FORMAT_VERSION);
+        // The strays themselves are dead-lettered when encoded, naming the field and the value.
+        Rejection stray = new FeatureEncoder(stats).encodeFeatures(Map.of("mostly", "abc", "half", "red"),
+                new float[stats.numeric().size() + 3 + 1 + 500], 0);
+        assertThat(stray.reason()).isEqualTo(ReasonCode.WRONG_TYPE);
+        assertThat(stray.field()).isEqualTo("mostly");
+        assertThat(stray.detail()).contains("\"abc\"");
+        PipelineSpec strict = SpecLoader.parse("pipeline: s\ndata: {label: y, task: regression}\n"
+                + "preprocess: {numericShare: 1.0}\n");
+        StatsBuilder strictBuilder = new StatsBuilder(strict);
+        strictBuilder.add(record(Map.of("mostly", "abc"), 1));
+        strictBuilder.add(record(Map.of("mostly", 2.0), 2));
+        assertThat(strictBuilder.build(1).categorical()).hasSize(1);
+    }
+
+    @Test
     void classesAreLearnedInNaturalOrderUnlessFixed() {
         PipelineSpec learned = SpecLoader.parse("pipeline: c\ndata: {label: y, task: classification}\n");
         StatsBuilder builder = new StatsBuilder(learned);

@@ -46,6 +46,20 @@ class RecordValidatorTest {
     }
 
     @Test
+    void hexDoubledSignsThousandsSeparatorsAndDecimalCommasAreNotNumbers() {
+        for (String text : new String[] {"0x1F", "0x1Fp0", "--3", "1,000", "1,5", "1f", "2d", "1.2.3", "e5"}) {
+            CanonicalRecord record = accepted(inferred, "{\"v\": \"" + text + "\", \"price\": 1}");
+            assertThat(record.features()).as(text).containsEntry("v", text);
+            assertRejected(declared, "{\"x\": \"" + text + "\", \"colour\": \"red\", \"y\": 1}",
+                    ReasonCode.WRONG_TYPE, "x");
+        }
+        for (String text : new String[] {"12", "-3", "+3", "1.5", ".5", "5.", "1e5", "-2.5E-3"}) {
+            assertThat(accepted(inferred, "{\"v\": \"" + text + "\", \"price\": 1}").features().get("v"))
+                    .as(text).isInstanceOf(Double.class);
+        }
+    }
+
+    @Test
     void eachProblemHasItsReason() {
         assertRejected(declared, "[1, 2]", ReasonCode.NOT_AN_OBJECT, null);
         assertRejected(declared, "{\"x\": 1, \"colour\": \"red\"}", ReasonCode.MISSING_LABEL, "y");

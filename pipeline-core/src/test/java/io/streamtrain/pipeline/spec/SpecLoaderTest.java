@@ -52,6 +52,19 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theBadRecordBudgetAndTheCsvLineLimitAreReadWithTheirDefaults() {
+        PipelineSpec.Data defaults = SpecLoader.parse(MINIMAL).data();
+        assertThat(defaults.maxBadRecords()).isEqualTo(BadRecordBudget.DEFAULT);
+        assertThat(defaults.csvMaxLinesPerRecord()).isEqualTo(20);
+        assertThat(SpecLoader.parse(MINIMAL.replace("data:", "data:\n  maxBadRecords: 500")).data().maxBadRecords())
+                .isEqualTo(new BadRecordBudget(500, 0));
+        assertThat(SpecLoader.parse(MINIMAL.replace("data:", "data:\n  maxBadRecords: 2.5%\n  csv: {maxLinesPerRecord: 3}"))
+                .data().csvMaxLinesPerRecord()).isEqualTo(3);
+        assertKey(MINIMAL.replace("data:", "data:\n  maxBadRecords: lots"), "data.maxBadRecords");
+        assertKey(MINIMAL.replace("data:", "data:\n  csv: {maxLinesPerRecord: 0}"), "data.csv.maxLinesPerRecord");
+    }
+
+    @Test
     void fullSpecFromTheDesignIsRead() {
         PipelineSpec spec = SpecLoader.parse("""
                 pipeline: diamonds
