@@ -3,16 +3,11 @@ package io.streamtrain.trainer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.model.Engines;
-import io.streamtrain.model.StepResult;
-import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.batch.DirectBatch;
-import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.PollingThread;
-import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -26,10 +21,10 @@ import org.jboss.logging.Logger;
 /**
  * The training loop, the same for a trainer alone and for a member of a group. In: batches from its
  * {@link TrainingCoordinator} ({@link SoloCoordinator} without {@code train.sync}, {@link GroupCoordinator} with
- * it), and the pipeline's evaluations. Out: one optimizer step per batch, progress events and metrics with the
- * real lag, and checkpoints: every {@code train.checkpointEvery} steps, every {@code train.checkpointEverySeconds}
- * when set (which is what gets a slow stream evaluated), at each epoch's end and at the end of the run, always
- * at a point the coordinator reports as consistent.
+ * it), and the pipeline's evaluations. Out: one optimizer step per batch ({@link StepRunner}), progress events
+ * and metrics with the real lag, and checkpoints: every {@code train.checkpointEvery} steps, every
+ * {@code train.checkpointEverySeconds} when set (which is what gets a slow stream evaluated), at each epoch's end
+ * and at the end of the run, always at a point the coordinator reports as consistent.
  *
  * <p>A batch whose loss or gradients are not finite is not applied: with {@code train.onNonFinite: skip} it is
  * counted and reported in the progress events; with {@code stop} the run ends (a group: with its next round) with
@@ -45,13 +40,12 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
     private final CheckpointPublisher checkpoints;
-    private final ProgressReporter progressReporter;
-    private final TrainerMetrics metrics;
     private final TrainerState state;
     private final int threads;
     private final long prefetchBytes;
     private final int feedNiceness;
     private final TrainingRun run = new TrainingRun();
+    private final StepRunner steps;
     private TrainingCoordinator coordinator;
     private EvaluationWatch evaluations;
     private CheckpointSchedule schedule;
@@ -66,13 +60,12 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                         @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness) {
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
         this.feedNiceness = ThreadNiceness.requireValid(feedNiceness, "streamtrain.trainer.feed-niceness");
-        this.metrics = metrics;
         this.state = state;
         this.spec = spec;
         this.kafka = kafka;
         this.checkpoints = checkpoints;
-        this.progressReporter = progressReporter;
         this.threads = threads;
+        this.steps = new StepRunner(spec, kafka, threads, metrics, progressReporter, state);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -127,8 +120,9 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                     spec.train().sync() == null ? "training alone" : "a member of the trainer group");
             while (polling.running() && !complete) {
                 DirectBatch batch = coordinator.next(Duration.ofMillis(500));
-                if (batch != null) {
-                    train(batch);
+                String stop = batch == null ? null : steps.train(run, coordinator, batch);
+                if (stop != null) {
+                    requestStop(stop);
                 }
                 if (!complete) {
                     evaluations.readIfDue(coordinator.prunes());
@@ -152,67 +146,6 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
             coordinator.close();
             evaluations.close();
         }
-    }
-
-    /** One step on {@code batch}, with the non-finite policy; the coordinator learns how it went. */
-    private void train(DirectBatch batch) throws Exception {
-        if (!run.started()) {
-            var stats = new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
-            if (singleClass(stats)) {
-                notTrainable(batch, stats);
-                return;
-            }
-            run.begin(stats, new TrainingSession(spec, stats, threads));
-            LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(), stats.inputSize(),
-                    spec.model().hidden(), stats.outputSize());
-            state.set(TrainerState.Phase.TRAINING, "training");
-        }
-        if (singleClass(run.stats)) {
-            notTrainable(batch, run.stats);
-            return;
-        }
-        long start = System.nanoTime();
-        StepResult result = run.session.step(batch, run.progress.step() + 1);
-        long took = System.nanoTime() - start;
-        if (result.applied()) {
-            run.progress.recordStep(batch.rows(), result.loss(), took);
-            metrics.step(batch.rows());
-            progressReporter.step(run.progress, batch.rows(), result.loss(), took, coordinator::lag);
-            coordinator.stepped(batch, true, result.loss());
-            return;
-        }
-        String reason = "batch " + batch.batchId() + " after step " + run.progress.step() + ": "
-                + result.skipReason();
-        run.progress.recordSkip(reason);
-        metrics.skipped();
-        progressReporter.skipped(run.progress, coordinator::lag);
-        coordinator.stepped(batch, false, Float.NaN);
-        if (spec.train().onNonFinite() == NonFinitePolicy.SKIP) {
-            LOG.warnf("skipped %s (train.onNonFinite: skip; %d skipped so far)", reason, run.progress.skipped());
-        } else {
-            requestStop("non-finite step, " + reason + " (train.onNonFinite: stop)");
-        }
-    }
-
-    /** A classifier whose statistics know a single class has nothing to learn (and every gradient is zero). */
-    private static boolean singleClass(NormalizationStats stats) {
-        return "classification".equals(stats.label().task()) && stats.label().classes().size() < 2;
-    }
-
-    /** Counts a batch that cannot be trained yet and says why, in the health check, the log and the progress. */
-    private void notTrainable(DirectBatch batch, NormalizationStats stats)
-            throws IOException {
-        String reason = "statistics version " + stats.version() + " of '" + spec.pipeline() + "' hold a single class "
-                + stats.label().classes() + ": nothing to learn until a second class arrives (its rows are"
-                + " dead-lettered as UNKNOWN_CLASS); batch " + batch.batchId() + " not trained";
-        if (run.progress.skipped() == 0) {
-            LOG.warn(reason);
-        }
-        run.progress.recordSkip(reason);
-        metrics.skipped();
-        state.set(TrainerState.Phase.WAITING_FOR_DATA, reason);
-        progressReporter.skipped(run.progress, coordinator::lag);
-        coordinator.stepped(batch, false, Float.NaN);
     }
 
     /** With {@code train.patience}: ends the run once early stopping says so. */
