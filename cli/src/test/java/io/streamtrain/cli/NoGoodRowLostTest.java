@@ -89,6 +89,37 @@ class NoGoodRowLostTest {
                 .doesNotContain("Gradient values are all zeros");
     }
 
+    /**
+     * Strays in a column whose type is inferred, inside the warm-up and after it ({@code abc}, {@code --3},
+     * {@code 0x1F}, {@code 1,5}): the column stays numeric and exactly those four rows are dead-lettered as
+     * WRONG_TYPE, naming the field. (Before, the one stray in the warm-up made the column categorical and every row
+     * was kept.)
+     */
+    @Test
+    void strayValuesInAnInferredNumericColumnCostOnlyTheirRows() throws Exception {
+        List<String> lines = irisRows();
+        // One stray among the 120 warm-up records (0.8%, under 1 - preprocess.numericShare), three after them.
+        lines.add(11, "abc,3.0,1.4,0.2,0");
+        lines.add(130, "--3,3.0,1.4,0.2,1");
+        lines.add(140, "0x1F,2.8,4.7,1.2,2");
+        lines.add(150, "\"1,5\",2.8,4.7,1.2,2");
+        Path data = Files.write(work.resolve("iris-strays.csv"), lines);
+        String spec = Files.readString(spec("iris-strays")).replaceAll("  features:\n(    .*\n)+", "")
+                + "preprocess: {warmupRecords: 120}\n";
+        Path specFile = Files.writeString(work.resolve("iris-strays.yaml"), spec);
+        Path report = work.resolve("strays.json");
+        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("strays").toString(),
+                "--report", report.toString(), "--timeout", "PT4M"), work.resolve("strays"));
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        assertThat(result.path("records").path("published").asLong()).isEqualTo(154);
+        assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
+        assertThat(result.path("rejectedByReason").path("WRONG_TYPE").asLong()).isEqualTo(4);
+        JsonNode example = result.path("rejectedExamples").get(0);
+        assertThat(example.path("field").asText()).isEqualTo("sepal_length");
+        assertThat(example.path("detail").asText()).contains("sepal_length");
+    }
+
     /** Runs a demo that must fail; returns what it printed on standard error. */
     private String failingDemo(Path specFile, Path data, String name) {
         PrintStream original = System.err;
