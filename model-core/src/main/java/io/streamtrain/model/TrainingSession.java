@@ -291,6 +291,46 @@ public final class TrainingSession implements AutoCloseable {
         OptimizerStateAccess.restore(optimizer, state, byName, idOfName);
     }
 
+    /**
+     * Continues from the state of this network before its output grew (classes appended to the statistics, whose
+     * indices never change): every parameter and optimizer array keeps its values, and the output rows (weights,
+     * bias, moments) of the new classes start at zero, so the logits of the existing classes are unchanged. Only
+     * the output layer may differ in size; anything else is refused.
+     */
+    public void importGrown(TrainingState before) {
+        Map<String, float[]> now = exportState().parameters();
+        List<String> names = new ArrayList<>(now.keySet());
+        Map<String, float[]> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            boolean outputLayer = i >= names.size() - 2;
+            parameters.put(name, grown(before.parameters().get(name), now.get(name).length, name, outputLayer));
+        }
+        Map<String, Map<String, float[]>> arrays = new LinkedHashMap<>();
+        before.optimizerArrays().forEach((field, byName) -> {
+            Map<String, float[]> grownByName = new LinkedHashMap<>();
+            byName.forEach((name, values) -> grownByName.put(name, grown(values, now.get(name).length, name,
+                    names.indexOf(name) >= names.size() - 2)));
+            arrays.put(field, grownByName);
+        });
+        importState(new TrainingState(parameters, arrays, before.updateCounts(), before.numUpdate()));
+    }
+
+    /** The values of a parameter of the smaller network, zero-extended to {@code size} (output layer only). */
+    private static float[] grown(float[] values, int size, String name, boolean outputLayer) {
+        if (values == null) {
+            throw new IllegalArgumentException("the network before the growth has no parameter " + name);
+        }
+        if (values.length == size) {
+            return values;
+        }
+        if (!outputLayer || values.length > size) {
+            throw new IllegalArgumentException("parameter " + name + " cannot grow from " + values.length + " to "
+                    + size + " values: only the output layer grows with new classes");
+        }
+        return java.util.Arrays.copyOf(values, size);
+    }
+
     /** Writes the parameters as {@code <dir>/model-0000.params}. */
     public void saveParameters(Path dir) throws IOException {
         model.save(dir, CheckpointFiles.MODEL_NAME);

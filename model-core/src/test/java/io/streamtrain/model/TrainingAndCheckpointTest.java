@@ -63,6 +63,71 @@ class TrainingAndCheckpointTest {
         }
     }
 
+    /**
+     * A class appended to the statistics grows the output layer: the grown network gives the existing classes the
+     * same logits on the same inputs, the new class starts at zero, and training goes on with the new class.
+     */
+    @Test
+    void aGrowthByOneClassKeepsTheLogitsOfTheExistingClassesAndLearnsTheNewOne() throws IOException {
+        List<Batch> train = xorBatches(20, 1);
+        NormalizationStats grownStats = new NormalizationStats(1, "xor", 2, 0, STATS.numeric(), List.of(),
+                new NormalizationStats.LabelInfo("classification", List.of("same", "different", "new"), 0, 0));
+        float[] features = train.get(0).features();
+        int rows = train.get(0).rows();
+        try (TrainingSession session = new TrainingSession(SPEC, STATS, 1);
+             TrainingSession grown = new TrainingSession(SPEC, grownStats, 1)) {
+            long step = 0;
+            for (Batch batch : train) {
+                session.step(batch, ++step);
+            }
+            grown.importGrown(session.exportState());
+            float[] before = logits(session, STATS, features, rows, "before");
+            float[] after = logits(grown, grownStats, features, rows, "after");
+            for (int r = 0; r < rows; r++) {
+                assertThat(after[3 * r]).isEqualTo(before[2 * r]);
+                assertThat(after[3 * r + 1]).isEqualTo(before[2 * r + 1]);
+            }
+            // Rows of the new class: the grown network learns to predict it.
+            Random random = new Random(5);
+            List<Batch> withNew = new ArrayList<>();
+            for (int b = 0; b < 30; b++) {
+                float[] x = new float[128];
+                int[] y = new int[64];
+                for (int r = 0; r < 64; r++) {
+                    boolean fresh = r % 3 == 0;
+                    x[2 * r] = fresh ? 3 + random.nextFloat() : random.nextFloat();
+                    x[2 * r + 1] = fresh ? 3 + random.nextFloat() : random.nextFloat();
+                    y[r] = fresh ? 2 : (x[2 * r] > 0.5) == (x[2 * r + 1] > 0.5) ? 0 : 1;
+                }
+                withNew.add(new Batch("xor", "g" + b, 2, 64, 2, x, y, null));
+            }
+            for (int epoch = 0; epoch < 10; epoch++) {
+                for (Batch batch : withNew) {
+                    grown.step(batch, ++step);
+                }
+            }
+            float[] trained = logits(grown, grownStats, new float[] {3.5f, 3.5f}, 1, "trained");
+            assertThat(ModelScorer.argMax(trained, 0, 3)).as("the new class is predicted").isEqualTo(2);
+        }
+        TrainingSession wider = new TrainingSession(SPEC, new NormalizationStats(1, "xor", 3, 0,
+                List.of(STATS.numeric().get(0), STATS.numeric().get(1), new NormalizationStats.NumericFeature("c", 1,
+                        0, 1)), List.of(), STATS.label()), 1);
+        try (wider; TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
+            assertThatThrownBy(() -> wider.importGrown(session.exportState()))
+                    .hasMessageContaining("only the output layer grows");
+        }
+    }
+
+    /** The network's logits on some rows, through a checkpoint and the inference model as the evaluator loads it. */
+    private float[] logits(TrainingSession session, NormalizationStats stats, float[] features, int rows, String id)
+            throws IOException {
+        CheckpointWriter.Written written = new CheckpointWriter(dir).write(session,
+                new CheckpointManifest(1, "xor", id, 1, 1, 1, "hash", null, stats, 1L));
+        try (InferenceModel model = InferenceModel.load(SPEC, written.dir(), written.sha256(), 1)) {
+            return model.outputs(features, rows, 2);
+        }
+    }
+
     @Test
     void aCheckpointWhoseDigestDoesNotMatchIsRefused() throws IOException {
         try (TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
