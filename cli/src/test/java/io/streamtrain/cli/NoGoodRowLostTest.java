@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtrain.contracts.EventCodec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.StatsLookup;
 import io.streamtrain.testing.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,25 +71,91 @@ class NoGoodRowLostTest {
     }
 
     /**
-     * Iris sorted by its label with a warm-up of 40 rows learns a single class; until classes can be learned after
-     * the warm-up, the rows of the other two are dead-lettered as UNKNOWN_CLASS and the demo fails loudly with the
-     * counts instead of reporting a one-class model, and the trainer says why it trains nothing instead of crashing.
+     * Iris sorted by its label with a warm-up of 40 rows: the warm-up holds one class, the other two are learned as
+     * they arrive (statistics version 3), every row is kept, and the champion predicts all three classes.
      */
     @Test
-    void aFileSortedByLabelWhoseWarmUpHoldsOneClassFailsLoudlyAndTheTrainerDoesNotCrash() throws Exception {
+    void aFileSortedByLabelWhoseWarmUpHoldsOneClassLearnsEveryClass() throws Exception {
         List<String> rows = irisRows();
         List<String> sorted = new ArrayList<>(rows.subList(1, rows.size()));
         sorted.sort(java.util.Comparator.comparing(line -> line.substring(line.lastIndexOf(',') + 1)));
         sorted.add(0, rows.get(0));
         Path data = Files.write(work.resolve("iris-sorted.csv"), sorted);
-        String spec = Files.readString(spec("iris-sorted")).replace("  classes: [\"0\", \"1\", \"2\"]\n", "")
+        String spec = Files.readString(IRIS.resolve("pipeline.yaml")).replace("pipeline: iris-e2e",
+                "pipeline: iris-sorted").replace("  classes: [\"0\", \"1\", \"2\"]\n", "")
                 + "preprocess: {warmupRecords: 40}\n";
         Path specFile = Files.writeString(work.resolve("iris-sorted.yaml"), spec);
-        String message = failingDemo(specFile, data, "sorted");
-        assertThat(message).contains("100 of 150 records (66.7%) were dead-lettered").contains("UNKNOWN_CLASS");
-        String trainerLog = Files.readString(work.resolve("sorted/logs/trainer-service.log"));
-        assertThat(trainerLog).contains("hold a single class [0]: nothing to learn")
-                .doesNotContain("Gradient values are all zeros");
+        Path report = work.resolve("sorted.json");
+        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("sorted").toString(),
+                "--report", report.toString(), "--timeout", "PT4M"), work.resolve("sorted"));
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
+        assertThat(result.path("records").path("rejected").asLong()).isZero();
+        JsonNode champion = result.path("champion");
+        assertThat(champion.path("classes")).extracting(JsonNode::asText).containsExactly("0", "1", "2");
+        JsonNode matrix = champion.path("confusionMatrix");
+        for (int c = 0; c < 3; c++) {
+            long support = 0;
+            for (JsonNode predicted : matrix.get(c)) {
+                support += predicted.asLong();
+            }
+            assertThat(matrix.get(c).get(c).asLong()).as("class %d predicted", c).isGreaterThan(support / 2);
+        }
+        assertThat(new StatsLookup(new KafkaSettings(EmbeddedKafka.shared().bootstrapServers()))
+                .latest("iris-sorted").orElseThrow().version()).isEqualTo(3);
+    }
+
+    /**
+     * A class that first appears after 50,000 records of two others is learned mid-run: statistics version 2, the
+     * trainer grows its network while it trains, no row is dead-lettered, and the champion predicts the new class.
+     */
+    @Test
+    void aClassFirstSeenAfterFiftyThousandRecordsIsLearnedAndPredictedByALaterChampion() throws Exception {
+        Random random = new Random(11);
+        List<String> lines = new ArrayList<>(List.of("x1,x2,label"));
+        for (int i = 0; i < 60_000; i++) {
+            if (i >= 50_000 && i % 3 == 0) {
+                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,c", 4 + random.nextGaussian() * 0.3,
+                        4 + random.nextGaussian() * 0.3));
+            } else {
+                double x1 = random.nextGaussian();
+                double x2 = random.nextGaussian();
+                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s", x1, x2, x1 + x2 > 0 ? "a" : "b"));
+            }
+        }
+        Path data = Files.write(work.resolve("late-class.csv"), lines);
+        Path specFile = Files.writeString(work.resolve("late-class.yaml"), """
+                pipeline: late-class
+                data: {label: label, task: classification}
+                batch: {size: 256, shuffleBuffer: 2000}
+                model: {hidden: [16]}
+                train: {learningRate: 0.01, epochs: 2, checkpointEvery: 100}
+                """);
+        Path report = work.resolve("late-class.json");
+        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
+                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("late").toString(),
+                "--report", report.toString(), "--timeout", "PT6M"), work.resolve("late"));
+        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        assertThat(result.path("records").path("accepted").asLong()).isEqualTo(60_000);
+        assertThat(result.path("records").path("rejected").asLong()).isZero();
+        assertThat(new StatsLookup(new KafkaSettings(EmbeddedKafka.shared().bootstrapServers()))
+                .latest("late-class").orElseThrow().version()).isEqualTo(2);
+        assertThat(Files.readString(work.resolve("late/logs/trainer-service.log")))
+                .contains("the network grows from 2 to 3 outputs");
+        JsonNode champion = result.path("champion");
+        assertThat(champion.path("classes")).extracting(JsonNode::asText).containsExactly("a", "b", "c");
+        JsonNode newClass = champion.path("confusionMatrix").get(2);
+        long support = 0;
+        for (JsonNode predicted : newClass) {
+            support += predicted.asLong();
+        }
+        System.out.printf("late class: the champion predicts %d of %d validation rows of class c%n",
+                newClass.get(2).asLong(), support);
+        assertThat(support).isPositive();
+        assertThat(newClass.get(2).asLong()).as("the new class is predicted").isGreaterThan(support * 9 / 10);
+        assertThat(result.path("lineage").path("duplicates").asLong()).isZero();
+        assertThat(result.path("lineage").path("missing").asLong()).isZero();
     }
 
     /**

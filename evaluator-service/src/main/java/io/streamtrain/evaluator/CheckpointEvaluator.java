@@ -6,6 +6,7 @@ import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.ModelEvent;
+import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Verdict;
 import io.streamtrain.model.Engines;
@@ -16,6 +17,8 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.features.FeatureEncoder;
 import io.streamtrain.pipeline.spec.Metric;
 import io.streamtrain.pipeline.spec.PipelineSpec;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
@@ -46,12 +49,15 @@ public class CheckpointEvaluator {
     private final Duration finalWait;
     private Champion champion;
     private final CheckpointLoader checkpoints;
+    private final StatsLookup statsLookup;
 
     public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
                                EvaluationPublisher publisher, EvaluationHistory history, CheckpointLoader checkpoints,
+                               KafkaSettings kafka,
                                @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
         this.checkpoints = checkpoints;
+        this.statsLookup = new StatsLookup(kafka);
         this.spec = spec;
         this.serving = serving;
         this.validation = validation;
@@ -110,7 +116,7 @@ public class CheckpointEvaluator {
         InferenceModel network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         List<Batch> rows = validation.snapshot();
         EvaluationResult result = rows.isEmpty() ? null
-                : ModelScorer.score(network, rows, new FeatureEncoder(network.manifest().stats()));
+                : ModelScorer.score(network, rows, new FeatureEncoder(scoringStats(network, rows)));
         String why = "manual override: " + reason;
         crown(checkpoint, network, result == null ? Map.of() : result.metrics(), ModelEvent.BY_OVERRIDE, reason);
         Metric metric = spec.evaluate().metric();
@@ -118,7 +124,7 @@ public class CheckpointEvaluator {
         EvaluationEvent event = new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
                 checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
                 metrics, result == null || result.confusionMatrix() == null ? null
-                        : network.manifest().stats().label().classes(),
+                        : scoringStats(network, rows).label().classes(),
                 result == null ? null : result.confusionMatrix(), Verdict.PROMOTED, metric.key(),
                 metrics.get(metric.key()), null, why, System.currentTimeMillis(),
                 result == null ? null : result.perClass(), result == null ? null : result.residuals(), null);
@@ -154,7 +160,7 @@ public class CheckpointEvaluator {
             network.close();
             return error(checkpoint, "no validation rows to evaluate on");
         }
-        FeatureEncoder encoder = new FeatureEncoder(network.manifest().stats());
+        FeatureEncoder encoder = new FeatureEncoder(scoringStats(network, rows));
         EvaluationResult result = ModelScorer.score(network, rows, encoder);
         EvaluationResult championResult = champion == null ? null
                 : ModelScorer.score(champion.network(), rows, encoder);
@@ -167,6 +173,30 @@ public class CheckpointEvaluator {
         LOG.infof("checkpoint %s: %s = %.4f on %d rows: %s", checkpoint.checkpointId(), metric.key(),
                 result.metrics().get(metric.key()), result.rows(), decision.verdict());
         return event(checkpoint, result, encoder.stats().label().classes(), decision);
+    }
+
+    /**
+     * The statistics the rows are scored with: the newest of the checkpoint's, the champion's and the rows' own.
+     * Classes only ever grow (appended), so its class list holds every label, and a model trained before a class
+     * was learned is scored on that class too (it cannot predict it).
+     */
+    private NormalizationStats scoringStats(InferenceModel network, List<Batch> rows) {
+        NormalizationStats newest = network.manifest().stats();
+        if (champion != null && champion.network().manifest().stats().version() > newest.version()) {
+            newest = champion.network().manifest().stats();
+        }
+        int rowsVersion = rows.stream().mapToInt(Batch::statsVersion).max().orElse(0);
+        if (rowsVersion > newest.version()) {
+            try {
+                newest = statsLookup.await(spec.pipeline(), rowsVersion, Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warnf("statistics version %d of '%s' not found (%s); scoring with version %d", rowsVersion,
+                        spec.pipeline(), e.getMessage(), newest.version());
+            }
+        }
+        return newest;
     }
 
     private EvaluationEvent error(CheckpointEvent checkpoint, String reason) {

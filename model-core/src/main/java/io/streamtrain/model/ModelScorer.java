@@ -6,7 +6,9 @@ import io.streamtrain.pipeline.metrics.Predictions;
 import java.util.List;
 
 /**
- * Scores a model on validation batches. In: an {@link InferenceModel} and batches. Out: classification metrics
+ * Scores a model on validation batches. In: an {@link InferenceModel}, batches, and the encoder of the newest
+ * statistics among the model's and the rows' (its class list holds every label; a model trained before a class was
+ * learned never predicts it and gives it probability 0). Out: classification metrics
  * with a confusion matrix and per-class scores (prediction = arg-max of the logits, log-loss from their softmax),
  * or regression metrics and residuals in the target's original units; both with the row-by-row predictions.
  */
@@ -31,7 +33,8 @@ public final class ModelScorer {
                 for (int r = 0; r < batch.rows(); r++, at++) {
                     actual[at] = batch.classes()[r];
                     predicted[at] = argMax(logits, r * k, k);
-                    actualProbability[at] = softmaxAt(logits, r * k, k, actual[at]);
+                    // A class learned after this model was trained: it cannot predict it.
+                    actualProbability[at] = actual[at] < k ? softmaxAt(logits, r * k, k, actual[at]) : 0;
                 }
             }
             Predictions predictions = Predictions.classification(encoder.stats().outputSize(), actual, predicted,

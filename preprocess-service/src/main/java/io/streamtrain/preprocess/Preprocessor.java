@@ -18,9 +18,17 @@ import java.util.List;
  * Turns canonical records into mini-batches, without any Kafka. In: canonical records and end-of-data. Out
  * (through {@link PreprocessOutput}): the statistics once the warm-up sample is complete, then per record the
  * encoded row, split by a stable hash of its id; train rows pass through the seeded shuffle buffer. Records
- * that do not fit the statistics (an unknown class, a text where a number was learned) are rejected.
+ * that do not fit the statistics (a text where a number was learned, a class outside a fixed list) are rejected.
+ *
+ * <p>A class first seen after the warm-up is learned when the spec does not fix the classes: it is appended to the
+ * class list (indices never change, so the rows already encoded stay valid), a new statistics version is published
+ * before the first row that uses it, and the batches from then on carry that version; the trainer grows its output
+ * layer when it meets the first of them. At most {@value #MAX_CLASSES} classes are learned this way.
  */
 final class Preprocessor {
+
+    /** The most classes the statistics grow to; beyond, a new class is rejected as UNKNOWN_CLASS. */
+    static final int MAX_CLASSES = 1_000;
 
     private final PipelineSpec spec;
     private final PreprocessOutput output;
@@ -124,6 +132,11 @@ final class Preprocessor {
         float target = 0;
         if (spec.classification()) {
             classIndex = encoder.classOf(record.label());
+            if (classIndex < 0 && spec.data().classes().isEmpty()
+                    && encoder.stats().label().classes().size() < MAX_CLASSES) {
+                growClasses(String.valueOf(record.label()));
+                classIndex = encoder.classOf(record.label());
+            }
             if (classIndex < 0) {
                 output.rejected(record, new Rejection(ReasonCode.UNKNOWN_CLASS, spec.data().label(),
                         "the label '" + record.label() + "' is not one of the classes " + encoder.stats().label().classes()));
@@ -145,6 +158,26 @@ final class Preprocessor {
                 emitTrain(out);
             }
         }
+    }
+
+    /** Appends a class: the next statistics version, published before any row of it, and its batches' stamp. */
+    private void growClasses(String label) {
+        NormalizationStats before = encoder.stats();
+        NormalizationStats.LabelInfo was = before.label();
+        List<String> classes = new ArrayList<>(was.classes());
+        classes.add(label);
+        List<Long> counts = was.classCounts() == null ? null : new ArrayList<>(was.classCounts());
+        if (counts != null) {
+            counts.add(0L);
+        }
+        NormalizationStats grown = new NormalizationStats(NormalizationStats.FORMAT_VERSION, before.pipeline(),
+                before.version() + 1, before.warmupRecords(), before.numeric(), before.categorical(),
+                new NormalizationStats.LabelInfo(was.task(), classes, was.mean(), was.std(), counts), before.clip(),
+                before.inferredNumericShares());
+        output.stats(grown);
+        encoder = new FeatureEncoder(grown);
+        train.stampWith(grown.version());
+        validation.stampWith(grown.version());
     }
 
     private void emitTrain(EncodedRow row) {

@@ -8,7 +8,9 @@ import io.streamtrain.pipeline.ingest.Rejection;
 /**
  * Counts the preprocessor's outputs and passes on only those not yet committed. After a restart the preprocessor
  * replays its input from the beginning and makes the same outputs in the same order; the first ones, which an
- * earlier run already committed ({@code committed}), are dropped here instead of being written twice.
+ * earlier run already committed ({@code committed}), are dropped here instead of being written twice. Statistics go
+ * by version rather than by count: a preprocessor that restarts from the newest statistics publishes only the
+ * versions it makes after them (a class learned later).
  */
 final class SequencedOutput implements PreprocessOutput {
 
@@ -27,14 +29,15 @@ final class SequencedOutput implements PreprocessOutput {
 
     /** The outputs made so far, committed earlier or now. */
     OutputProgress progress() {
-        return new OutputProgress(train, validation, rejected, endOfData, stats);
+        return new OutputProgress(train, validation, rejected, endOfData, Math.max(stats, committed.stats()));
     }
 
     @Override
     public void stats(NormalizationStats value) {
-        if (++stats > committed.stats()) {
+        if (value.version() > committed.stats()) {
             delegate.stats(value);
         }
+        stats = Math.max(stats, value.version());
     }
 
     @Override

@@ -17,18 +17,19 @@ import org.junit.jupiter.api.Test;
 /** The preprocessing logic without Kafka: warm-up, split, shuffle, batching and end of data. */
 class PreprocessorTest {
 
-    private static final PipelineSpec SPEC = SpecLoader.parse("""
+    private static final String SPEC_TEXT = """
             pipeline: p
             data: {label: y, task: classification}
             split: {validation: 0.25}
             batch: {size: 8, shuffleBuffer: 50}
             preprocess: {warmupRecords: 20}
-            """);
+            """;
+    private static final PipelineSpec SPEC = SpecLoader.parse(SPEC_TEXT);
 
     private final Recorder out = new Recorder();
 
     @Test
-    void everyRecordEndsInExactlyOneBatchOrIsRejected() {
+    void classesFirstSeenAfterTheWarmUpAreLearnedAndEveryRecordEndsInExactlyOneBatch() {
         Preprocessor preprocessor = new Preprocessor(SPEC, null, out);
         for (int i = 0; i < 200; i++) {
             preprocessor.accept(record(i, i < 100 ? "a" : "b"));
@@ -36,14 +37,37 @@ class PreprocessorTest {
         preprocessor.accept(record(200, "c"));
         preprocessor.endOfData();
 
-        assertThat(out.stats).hasSize(1);
-        assertThat(out.stats.get(0).label().classes()).containsExactly("a");
-        // Classes were learned from the first 20 records: every "b" and "c" is an unknown class.
-        assertThat(out.rejected).hasSize(101).allMatch(r -> r.reason() == ReasonCode.UNKNOWN_CLASS);
+        // The warm-up (20 records) held only "a"; "b" and "c" were appended as they came, each a new version.
+        assertThat(out.stats).extracting(NormalizationStats::version).containsExactly(1, 2, 3);
+        assertThat(out.stats.get(2).label().classes()).containsExactly("a", "b", "c");
+        assertThat(out.rejected).isEmpty();
         long rows = out.train.stream().mapToLong(Batch::rows).sum() + out.validation.stream().mapToLong(Batch::rows).sum();
-        assertThat(rows).isEqualTo(100);
+        assertThat(rows).isEqualTo(201);
         assertThat(out.endOfData).containsExactly(out.train.size() + ":" + out.validation.size());
-        assertThat(out.validation.stream().mapToLong(Batch::rows).sum()).isBetween(10L, 40L);
+        assertThat(out.validation.stream().mapToLong(Batch::rows).sum()).isBetween(10L, 60L);
+        // Every row's class exists in the statistics its batch is stamped with.
+        List<Batch> all = new ArrayList<>(out.train);
+        all.addAll(out.validation);
+        for (Batch batch : all) {
+            int classes = out.stats.get(batch.statsVersion() - 1).label().classes().size();
+            for (int label : batch.classes()) {
+                assertThat(label).as(batch.batchId()).isLessThan(classes);
+            }
+        }
+        assertThat(out.train.get(out.train.size() - 1).statsVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void aFixedClassListStillRejectsWhatIsNotOnIt() {
+        PipelineSpec fixed = SpecLoader.parse(SPEC_TEXT.replace("task: classification}",
+                "task: classification, classes: [a, b]}"));
+        Preprocessor preprocessor = new Preprocessor(fixed, null, out);
+        for (int i = 0; i < 60; i++) {
+            preprocessor.accept(record(i, i % 3 == 0 ? "c" : "a"));
+        }
+        preprocessor.endOfData();
+        assertThat(out.stats).hasSize(1);
+        assertThat(out.rejected).hasSize(20).allMatch(r -> r.reason() == ReasonCode.UNKNOWN_CLASS);
     }
 
     @Test
@@ -74,6 +98,21 @@ class PreprocessorTest {
         Batch only = out.train.isEmpty() ? out.validation.get(0) : out.train.get(0);
         assertThat(only.statsVersion()).isEqualTo(4);
         assertThat(only.features()).containsExactly(1f);
+    }
+
+    @Test
+    void aPreprocessorRestartedFromGrownStatisticsPublishesOnlyTheVersionsAfterThem() {
+        NormalizationStats restored = new NormalizationStats(1, "p", 4, 20,
+                List.of(new NormalizationStats.NumericFeature("x", 20, 100, 10)), List.of(),
+                new NormalizationStats.LabelInfo("classification", List.of("a", "b"), 0, 0));
+        SequencedOutput sequenced = new SequencedOutput(out, new OutputProgress(0, 0, 0, 0, 4));
+        Preprocessor preprocessor = new Preprocessor(SPEC, restored, sequenced);
+        preprocessor.accept(record(1, "b"));
+        preprocessor.accept(record(2, "c"));
+        preprocessor.endOfData();
+        assertThat(out.stats).extracting(NormalizationStats::version).containsExactly(5);
+        assertThat(out.stats.get(0).label().classes()).containsExactly("a", "b", "c");
+        assertThat(sequenced.progress().stats()).isEqualTo(5);
     }
 
     private static CanonicalRecord record(int i, String label) {

@@ -42,7 +42,7 @@ final class StepRunner {
 
     /** Trains on {@code batch}; returns why the run must stop ({@code onNonFinite: stop}), or null. */
     String train(TrainingRun run, TrainingCoordinator coordinator, DirectBatch batch) throws Exception {
-        NormalizationStats stats = run.started() ? run.stats
+        NormalizationStats stats = run.started() && batch.statsVersion() <= run.stats.version() ? run.stats
                 : new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
         if (singleClass(stats)) {
             notTrainable(run, coordinator, batch, stats);
@@ -53,6 +53,8 @@ final class StepRunner {
             LOG.infof("training '%s': %d inputs, hidden %s, %d outputs", spec.pipeline(), stats.inputSize(),
                     spec.model().hidden(), stats.outputSize());
             state.set(TrainerState.Phase.TRAINING, "training");
+        } else if (stats != run.stats) {
+            grow(run, stats);
         }
         long start = System.nanoTime();
         StepResult result = run.session.step(batch, run.progress.step() + 1);
@@ -72,6 +74,28 @@ final class StepRunner {
             return null;
         }
         return "non-finite step, " + reason + " (train.onNonFinite: stop)";
+    }
+
+    /**
+     * The first batch of a newer statistics version (classes learned after the warm-up): the network grows its
+     * output layer, keeping every parameter and the optimizer's state, and training goes on with it.
+     */
+    static void grow(TrainingRun run, NormalizationStats stats, PipelineSpec spec, int threads) {
+        TrainingSession grown = new TrainingSession(spec, stats, threads);
+        try {
+            grown.importGrown(run.session.exportState());
+        } catch (RuntimeException e) {
+            grown.close();
+            throw e;
+        }
+        LOG.infof("statistics version %d of '%s': classes %s; the network grows from %d to %d outputs",
+                stats.version(), spec.pipeline(), stats.label().classes(), run.stats.outputSize(), stats.outputSize());
+        run.session.close();
+        run.begin(stats, grown);
+    }
+
+    private void grow(TrainingRun run, NormalizationStats stats) {
+        grow(run, stats, spec, threads);
     }
 
     /** A classifier whose statistics know a single class has nothing to learn. */

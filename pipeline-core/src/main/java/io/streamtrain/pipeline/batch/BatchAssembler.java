@@ -9,7 +9,7 @@ public final class BatchAssembler {
 
     private final String pipeline;
     private final String prefix;
-    private final int statsVersion;
+    private int statsVersion;
     private final int size;
     private final int cols;
     private final boolean classification;
@@ -28,6 +28,14 @@ public final class BatchAssembler {
         this.cols = cols;
         this.classification = classification;
         reset();
+    }
+
+    /**
+     * Stamps the batches emitted from now on with statistics version {@code version}; only for a growth that keeps
+     * the input layout (classes appended), so the rows already collected fit it.
+     */
+    public void stampWith(int version) {
+        this.statsVersion = version;
     }
 
     /** Gives the row's feature slot to fill; call {@link #commitClass} or {@link #commitTarget} after filling. */
