@@ -22,11 +22,14 @@ import java.util.Map;
  *
  * <p>Format version 2 (this release) adds {@code stopReason} to a contribution: its member asks the group to end the
  * run with the round that includes it (early stopping, or a non-finite step under {@code train.onNonFinite: stop});
- * null otherwise. Version 1 messages have no such field and read as null.
+ * null otherwise; and {@code statsVersion}, the statistics version the contributed parameters belong to (a class
+ * learned after the warm-up grows the network: the round averages at the newest version, growing older
+ * contributions). Version 1 messages have neither and read as null and 0.
  */
 public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long round, String member, int epoch,
                           long samples, List<String> batchIds, Map<Integer, Long> offsets, List<Integer> finished,
-                          double loss, byte[] parameters, byte[] optimizerState, long sentAt, String stopReason) {
+                          double loss, byte[] parameters, byte[] optimizerState, long sentAt, String stopReason,
+                          int statsVersion) {
 
     /** The format version of the sync messages this release writes. */
     public static final int VERSION = 2;
@@ -39,23 +42,29 @@ public record SyncMessage(int schemaVersion, String pipeline, Kind kind, long ro
                                            float[] optimizerState) {
         return new SyncMessage(VERSION, pipeline, Kind.CONTRIBUTION, round, member, epoch, samples,
                 List.copyOf(batchIds), Map.copyOf(offsets), List.copyOf(finished), loss, bytes(parameters),
-                optimizerState == null ? null : bytes(optimizerState), System.currentTimeMillis(), null);
+                optimizerState == null ? null : bytes(optimizerState), System.currentTimeMillis(), null, 0);
     }
 
     /** This contribution, asking the group to end the run with its round for {@code reason}. */
     public SyncMessage stoppingBecause(String reason) {
         return new SyncMessage(schemaVersion, pipeline, kind, round, member, epoch, samples, batchIds, offsets,
-                finished, loss, parameters, optimizerState, sentAt, reason);
+                finished, loss, parameters, optimizerState, sentAt, reason, statsVersion);
+    }
+
+    /** This contribution, for parameters of statistics version {@code version}. */
+    public SyncMessage withStatsVersion(int version) {
+        return new SyncMessage(schemaVersion, pipeline, kind, round, member, epoch, samples, batchIds, offsets,
+                finished, loss, parameters, optimizerState, sentAt, stopReason, version);
     }
 
     public static SyncMessage close(String pipeline, long round, String member) {
         return new SyncMessage(VERSION, pipeline, Kind.CLOSE, round, member, 0, 0, List.of(),
-                Map.of(), List.of(), Double.NaN, null, null, System.currentTimeMillis(), null);
+                Map.of(), List.of(), Double.NaN, null, null, System.currentTimeMillis(), null, 0);
     }
 
     public static SyncMessage leave(String pipeline, String member) {
         return new SyncMessage(VERSION, pipeline, Kind.LEAVE, 0, member, 0, 0, List.of(), Map.of(),
-                List.of(), Double.NaN, null, null, System.currentTimeMillis(), null);
+                List.of(), Double.NaN, null, null, System.currentTimeMillis(), null, 0);
     }
 
     /** The contributed parameters. */

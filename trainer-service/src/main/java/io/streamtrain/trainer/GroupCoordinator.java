@@ -132,7 +132,7 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
             apply(result);
         }
         if (!complete) {
-            reader.contributed(sync.contribute(local, rounds, run.session));
+            reader.contributed(sync.contribute(local, rounds, run.session, run.stats.version()));
         }
     }
 
@@ -170,12 +170,8 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
         }
     }
 
-    /** Takes a round's averaged parameters, and its averaged optimizer state when the round has one. */
     private void adopt(SyncRounds.Result result) {
-        run.session.setParameterVector(result.parameters());
-        if (result.optimizerState() != null) {
-            run.session.setOptimizerStateVector(result.optimizerState());
-        }
+        start.adopt(run, result);
     }
 
     @Override

@@ -60,12 +60,13 @@ final class SyncParticipant implements AutoCloseable {
     }
 
     /** Sends {@code local} work and {@code session}'s parameters to the open round, then waits for it; the round. */
-    long contribute(LocalWork local, SyncRounds rounds, TrainingSession session) throws IOException {
+    long contribute(LocalWork local, SyncRounds rounds, TrainingSession session, int statsVersion)
+            throws IOException {
         float[] optimizerState = settings.optimizerState() == OptimizerStateSync.AVERAGE
                 ? session.optimizerStateVector() : null;
         SyncMessage contribution = SyncMessage.contribution(pipeline, rounds.openRound(), member, rounds.epoch(),
                 local.samples, local.batchIds, local.offsets, List.copyOf(local.finished), local.meanLoss(),
-                session.parameterVector(), optimizerState);
+                session.parameterVector(), optimizerState).withStatsVersion(statsVersion);
         contribute(stopReason == null ? contribution : contribution.stoppingBecause(stopReason));
         return contribution.round();
     }

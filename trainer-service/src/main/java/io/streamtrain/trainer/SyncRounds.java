@@ -28,13 +28,28 @@ import java.util.function.Function;
  * <p>The epoch ends with the round in which the last partition delivered its end-of-data marker; then the offsets
  * start again from the beginning of every partition, or, after the last epoch, the run is complete. A round that
  * includes a contribution asking to stop (its {@code stopReason}) completes the run too, with the first such reason.
+ *
+ * <p>Contributions carry the statistics version of their parameters. When a class was learned after the warm-up,
+ * members meet it at different times: the round averages at the newest version among its contributions, after
+ * {@link Growth} grew the older vectors (the new output rows at zero), and says that version in its result.
  */
 final class SyncRounds {
 
     /** A closed round and the group's state after it. */
     record Result(long round, float[] parameters, float[] optimizerState, List<String> members, String writer,
                   int epoch, boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset,
-                  String stopReason) {
+                  String stopReason, int statsVersion) {
+    }
+
+    /** Grows a parameter vector (or an optimizer state vector) of statistics version {@code from} to {@code to}. */
+    interface Growth {
+        float[] grow(float[] vector, int from, int to, boolean optimizerState);
+
+        /** For groups whose statistics never grow (and tests): any growth is a mistake. */
+        Growth NONE = (vector, from, to, optimizerState) -> {
+            throw new IllegalStateException("contributions of statistics versions " + from + " and " + to
+                    + " cannot be averaged");
+        };
     }
 
     private final int partitions;
@@ -46,6 +61,7 @@ final class SyncRounds {
     private final Map<Integer, Long> offsets = new HashMap<>();
     private final Set<Integer> finished = new TreeSet<>();
     private final Lineage lineage;
+    private final Growth growth;
     private Set<String> expected = new LinkedHashSet<>();
     private final List<SyncMessage> open = new ArrayList<>();
     private Result last;
@@ -57,6 +73,13 @@ final class SyncRounds {
      */
     SyncRounds(int partitions, int epochs, long closedRound, List<String> members, int epoch, long steps,
                long samples, Map<Integer, Long> offsets, List<Integer> finished, Lineage lineage) {
+        this(partitions, epochs, closedRound, members, epoch, steps, samples, offsets, finished, lineage, Growth.NONE);
+    }
+
+    /** The same, growing contributions of older statistics versions with {@code growth}. */
+    SyncRounds(int partitions, int epochs, long closedRound, List<String> members, int epoch, long steps,
+               long samples, Map<Integer, Long> offsets, List<Integer> finished, Lineage lineage, Growth growth) {
+        this.growth = growth;
         this.partitions = partitions;
         this.epochs = epochs;
         this.closedRound = closedRound;
@@ -101,8 +124,9 @@ final class SyncRounds {
     }
 
     private Result close(long offset) {
-        float[] average = average(open, SyncMessage::parameterVector);
-        float[] optimizerState = averageOptimizerState(open);
+        int version = open.stream().mapToInt(SyncMessage::statsVersion).max().orElse(0);
+        float[] average = average(open, m -> grown(m, m.parameterVector(), version, false));
+        float[] optimizerState = averageOptimizerState(open, (m, state) -> grown(m, state, version, true));
         List<String> members = new ArrayList<>();
         for (SyncMessage contribution : open) {
             members.add(contribution.member());
@@ -129,7 +153,7 @@ final class SyncRounds {
         String writer = open.get(0).member();
         open.clear();
         last = new Result(closedRound, average, optimizerState, List.copyOf(members), writer, closedEpoch,
-                epochEnded, complete, steps, samples, offset + 1, stopReason);
+                epochEnded, complete, steps, samples, offset + 1, stopReason, version);
         return last;
     }
 
@@ -138,11 +162,23 @@ final class SyncRounds {
      * it); null otherwise, and each member keeps its own.
      */
     static float[] averageOptimizerState(List<SyncMessage> contributions) {
+        return averageOptimizerState(contributions, (m, state) -> state);
+    }
+
+    private static float[] averageOptimizerState(List<SyncMessage> contributions,
+                                                 java.util.function.BiFunction<SyncMessage, float[], float[]> grown) {
         List<SyncMessage> trained = contributions.stream().filter(c -> c.samples() > 0).toList();
-        if (trained.isEmpty() || trained.stream().anyMatch(c -> c.optimizerState() == null || c.optimizerState().length == 0)) {
+        if (trained.isEmpty()
+                || trained.stream().anyMatch(c -> c.optimizerState() == null || c.optimizerState().length == 0)) {
             return null;
         }
-        return average(trained, SyncMessage::optimizerStateVector);
+        return average(trained, m -> grown.apply(m, m.optimizerStateVector()));
+    }
+
+    /** A contribution's vector at the round's statistics version. */
+    private float[] grown(SyncMessage contribution, float[] vector, int version, boolean optimizerState) {
+        return contribution.statsVersion() < version
+                ? growth.grow(vector, contribution.statsVersion(), version, optimizerState) : vector;
     }
 
     /**

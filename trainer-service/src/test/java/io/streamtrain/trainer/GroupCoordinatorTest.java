@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The group coordinator on its own, without the training loop: two members driven in turns from one thread on a
  * real broker (the test hands each batch back as if stepped; parameters stay as initialized, which is all the
  * protocol needs). Each member reads the partitions it is given, every batch enters the group's lineage exactly
- * once per epoch, and a stop asked by one member ends the run for both with its reason, written by one of them.
+ * once per epoch, a stop asked by one member ends the run for both with its reason, written by one of them, and a
+ * class learned while the group trains grows both members' networks.
  */
 class GroupCoordinatorTest {
 
@@ -49,6 +50,8 @@ class GroupCoordinatorTest {
     Path checkpointDir;
 
     private final List<Member> members = new ArrayList<>();
+    /** The statistics published, by version. */
+    private final List<NormalizationStats> published = new ArrayList<>();
 
     /** One member, its run and what it reported. */
     private final class Member implements TrainingCoordinator.Checkpoints {
@@ -59,8 +62,11 @@ class GroupCoordinatorTest {
         final List<TrainingCoordinator.Occasion> occasions = new ArrayList<>();
         final List<String> stepped = new ArrayList<>();
 
+        final PipelineSpec spec;
+
         Member(PipelineSpec spec, String name) throws Exception {
             this.name = name;
+            this.spec = spec;
             publisher = new CheckpointPublisher(spec, kafka, new TrainerMetrics(new SimpleMeterRegistry(), spec),
                     checkpointDir.toString(), Optional.empty());
             coordinator = new GroupCoordinator(spec, kafka, new GroupStart(spec, kafka, publisher, new TrainerState(),
@@ -77,12 +83,18 @@ class GroupCoordinatorTest {
             return occasions.stream().anyMatch(o -> o.kind() == TrainingCoordinator.Occasion.Kind.FINAL);
         }
 
-        /** One turn: takes what comes within 20 ms and hands a batch straight back as stepped. */
+        /**
+         * One turn: takes what comes within 20 ms and hands a batch straight back as stepped; a batch of newer
+         * statistics first grows the network, as the training loop does.
+         */
         void turn() throws Exception {
             if (complete()) {
                 return;
             }
             DirectBatch batch = coordinator.next(Duration.ofMillis(20));
+            if (batch != null && batch.statsVersion() > run.stats.version()) {
+                StepRunner.grow(run, published.get(batch.statsVersion() - 1), spec, 1);
+            }
             if (batch != null) {
                 stepped.add(batch.batchId());
                 coordinator.stepped(batch, true, 0.5f);
@@ -171,6 +183,48 @@ class GroupCoordinatorTest {
                 .isLessThan(40 + 1);
     }
 
+    /**
+     * A class learned after the warm-up reaches one member only (its partition): that member grows its network and
+     * contributes at the newer statistics version, the round grows the other's contribution, and the other grows
+     * when it adopts the round. Both end with the grown network and every batch once in the lineage.
+     */
+    @Test
+    void aClassLearnedWhileTheGroupTrainsGrowsEveryMember() throws Exception {
+        String pipeline = "coordinator-growth";
+        PipelineSpec spec = spec(pipeline, 1);
+        joinBoth(spec);
+        List<Batch> before = publishBatches(pipeline, 12);
+        publishStats(pipeline, List.of("a", "b", "c"));
+        List<Batch> after = new ArrayList<>();
+        for (Batch batch : SumSignBatches.batches(pipeline, "grown", 6, 16, 9)) {
+            int[] classes = batch.classes().clone();
+            classes[0] = 2;
+            after.add(new Batch(pipeline, batch.batchId(), 2, batch.rows(), batch.cols(), batch.features(), classes,
+                    null));
+        }
+        for (Batch batch : after) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.BATCHES_TRAIN, 1, batch.batchId(),
+                    BatchCodec.encode(batch));
+            record.headers().add(Headers.PIPELINE, Headers.utf8(pipeline));
+            producer.send(record);
+        }
+        for (int partition = 0; partition < 2; partition++) {
+            producer.send(Messages.endOfData(Topics.BATCHES_TRAIN, partition,
+                    new EndOfData(SchemaVersion.CURRENT, pipeline, "train-batches", 0, 0)));
+        }
+        producer.flush();
+        turnsUntil(() -> members.stream().allMatch(Member::complete));
+
+        for (Member member : members) {
+            assertThat(member.run.stats.version()).as(member.name).isEqualTo(2);
+            assertThat(member.run.session.parameterVector()).as(member.name)
+                    .hasSameSizeAs(members.get(0).run.session.parameterVector());
+        }
+        Lineage lineage = members.get(0).coordinator.lineage();
+        assertThat(lineage.count()).isEqualTo(before.size() + after.size());
+        assertThat(new java.util.HashSet<>(lineage.unwrittenLines().lines().toList())).hasSize(18);
+    }
+
     /** Starts members a and b and turns them until each reads a partition of its own. */
     private void joinBoth(PipelineSpec spec) throws Exception {
         publishStats(spec.pipeline());
@@ -210,12 +264,18 @@ class GroupCoordinatorTest {
         return batches;
     }
 
-    private static void publishStats(String pipeline) {
-        NormalizationStats stats = new NormalizationStats(SchemaVersion.CURRENT, pipeline, 1, 100,
+    private void publishStats(String pipeline) {
+        publishStats(pipeline, List.of("a", "b"));
+    }
+
+    /** The next statistics version of the pipeline, with these classes. */
+    private void publishStats(String pipeline, List<String> classes) {
+        published.removeIf(s -> !s.pipeline().equals(pipeline));
+        NormalizationStats stats = new NormalizationStats(SchemaVersion.CURRENT, pipeline, published.size() + 1, 100,
                 List.of(new NormalizationStats.NumericFeature("x1", 100, 0, 1),
                         new NormalizationStats.NumericFeature("x2", 100, 0, 1)),
-                List.of(), new NormalizationStats.LabelInfo("classification", List.of("a", "b"), 0, 0,
-                        List.of(50L, 50L)));
+                List.of(), new NormalizationStats.LabelInfo("classification", classes, 0, 0));
+        published.add(stats);
         producer.send(Messages.data(Topics.STATS, pipeline, pipeline, EventCodec.toBytes(stats)));
         producer.flush();
     }

@@ -65,6 +65,23 @@ class SyncRoundsTest {
     }
 
     @Test
+    void aRoundAveragesAtTheNewestStatisticsVersionGrowingTheOlderContributions() {
+        SyncRounds rounds = new SyncRounds(2, 1, 0, List.of(), 1, 0, 0, Map.of(), List.of(), new Lineage(0, null),
+                (vector, from, to, optimizerState) -> {
+                    assertThat(from).isEqualTo(1);
+                    assertThat(to).isEqualTo(2);
+                    return java.util.Arrays.copyOf(vector, vector.length + 1);
+                });
+        rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 0f, 0f).withStatsVersion(1), 0);
+        rounds.accept(contribution(2, "b", 1, 10, List.of("b1"), Map.of(1, 1L), List.of(), 3f, 4f, 5f)
+                .withStatsVersion(2), 1);
+        SyncRounds.Result grown = rounds.accept(contribution(2, "a", 1, 10, List.of("a1"), Map.of(0, 1L), List.of(),
+                1f, 2f).withStatsVersion(1), 2);
+        assertThat(grown.statsVersion()).isEqualTo(2);
+        assertThat(grown.parameters()).containsExactly(2f, 3f, 2.5f);
+    }
+
+    @Test
     void theFirstRoundClosesAtOnceAndLaterRoundsWaitForEveryMemberOfThePreviousOne() {
         SyncRounds rounds = group(2, 1);
         SyncRounds.Result first = rounds.accept(contribution(1, "a", 1, 0, List.of(), Map.of(), List.of(), 1f), 0);
