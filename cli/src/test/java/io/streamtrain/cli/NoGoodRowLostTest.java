@@ -107,21 +107,23 @@ class NoGoodRowLostTest {
     }
 
     /**
-     * A class that first appears after 50,000 records of two others is learned mid-run: statistics version 2, the
-     * trainer grows its network while it trains, no row is dead-lettered, and the champion predicts the new class.
+     * A class and a categorical value that first appear after 50,000 records are learned mid-run: statistics version
+     * 3 (the value, then the class), the trainer grows its network's outputs and inputs while it trains, no row is
+     * dead-lettered, and the champion predicts the new class.
      */
     @Test
     void aClassFirstSeenAfterFiftyThousandRecordsIsLearnedAndPredictedByALaterChampion() throws Exception {
         Random random = new Random(11);
-        List<String> lines = new ArrayList<>(List.of("x1,x2,label"));
+        List<String> lines = new ArrayList<>(List.of("x1,x2,tag,label"));
         for (int i = 0; i < 60_000; i++) {
             if (i >= 50_000 && i % 3 == 0) {
-                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,c", 4 + random.nextGaussian() * 0.3,
+                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,z,c", 4 + random.nextGaussian() * 0.3,
                         4 + random.nextGaussian() * 0.3));
             } else {
                 double x1 = random.nextGaussian();
                 double x2 = random.nextGaussian();
-                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s", x1, x2, x1 + x2 > 0 ? "a" : "b"));
+                lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s,%s", x1, x2,
+                        random.nextBoolean() ? "x" : "y", x1 + x2 > 0 ? "a" : "b"));
             }
         }
         Path data = Files.write(work.resolve("late-class.csv"), lines);
@@ -140,9 +142,9 @@ class NoGoodRowLostTest {
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(60_000);
         assertThat(result.path("records").path("rejected").asLong()).isZero();
         assertThat(new StatsLookup(new KafkaSettings(EmbeddedKafka.shared().bootstrapServers()))
-                .latest("late-class").orElseThrow().version()).isEqualTo(2);
+                .latest("late-class").orElseThrow().version()).isEqualTo(3);
         assertThat(Files.readString(work.resolve("late/logs/trainer-service.log")))
-                .contains("the network grows from 2 to 3 outputs");
+                .contains("the network grows from 2 to 3 outputs and from 5 to 6 inputs");
         JsonNode champion = result.path("champion");
         assertThat(champion.path("classes")).extracting(JsonNode::asText).containsExactly("a", "b", "c");
         JsonNode newClass = champion.path("confusionMatrix").get(2);

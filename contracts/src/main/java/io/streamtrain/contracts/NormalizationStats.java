@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * <p>Format version 2 adds {@code inferredNumericShares}: for every feature whose type was inferred (not fixed by
  * {@code data.features}), the share of its non-empty warm-up values that were finite numbers; numeric when that
- * share reached {@code preprocess.numericShare}. Version 1 events have none.
+ * share reached {@code preprocess.numericShare}; and, for classes and vocabulary values learned after the warm-up,
+ * the version that learned each ({@code label.classesLearnedIn}, {@code categorical[].learnedIn}), from which
+ * {@link #asOf} rebuilds any earlier version. Version 1 events have none.
  */
 public record NormalizationStats(int schemaVersion, String pipeline, int version, long warmupRecords,
                                  List<NumericFeature> numeric, List<CategoricalFeature> categorical,
@@ -52,11 +54,29 @@ public record NormalizationStats(int schemaVersion, String pipeline, int version
         }
     }
 
-    /** A categorical feature's vocabulary, its most frequent value and its missing-value policy. */
-    public record CategoricalFeature(String name, List<String> vocabulary, String mostFrequent, String missing) {
+    /**
+     * A categorical feature's vocabulary, its most frequent value, its missing-value policy, and for each value the
+     * statistics version that learned it ({@code learnedIn}; null when every value came from the warm-up).
+     */
+    public record CategoricalFeature(String name, List<String> vocabulary, String mostFrequent, String missing,
+                                     List<Integer> learnedIn) {
+
+        public CategoricalFeature(String name, List<String> vocabulary, String mostFrequent, String missing) {
+            this(name, vocabulary, mostFrequent, missing, null);
+        }
 
         public CategoricalFeature(String name, List<String> vocabulary) {
             this(name, vocabulary, vocabulary.isEmpty() ? null : vocabulary.get(0), REJECT);
+        }
+
+        /** The values known at statistics {@code version}: those learned then or before. */
+        CategoricalFeature asOf(int version) {
+            if (learnedIn == null) {
+                return this;
+            }
+            int known = (int) learnedIn.stream().filter(v -> v <= version).count();
+            return new CategoricalFeature(name, vocabulary.subList(0, known), mostFrequent, missing,
+                    learnedIn.subList(0, known));
         }
 
         public boolean imputed() {
@@ -69,11 +89,40 @@ public record NormalizationStats(int schemaVersion, String pipeline, int version
      * class weights; absent in statistics from before it was recorded). Regression: the target's mean and
      * standard deviation.
      */
-    public record LabelInfo(String task, List<String> classes, double mean, double std, List<Long> classCounts) {
+    public record LabelInfo(String task, List<String> classes, double mean, double std, List<Long> classCounts,
+                            List<Integer> classesLearnedIn) {
+
+        public LabelInfo(String task, List<String> classes, double mean, double std, List<Long> classCounts) {
+            this(task, classes, mean, std, classCounts, null);
+        }
 
         public LabelInfo(String task, List<String> classes, double mean, double std) {
             this(task, classes, mean, std, null);
         }
+
+        /** The classes known at statistics {@code version}: those learned then or before. */
+        LabelInfo asOf(int version) {
+            if (classesLearnedIn == null) {
+                return this;
+            }
+            int known = (int) classesLearnedIn.stream().filter(v -> v <= version).count();
+            return new LabelInfo(task, classes.subList(0, known), mean, std,
+                    classCounts == null ? null : classCounts.subList(0, known), classesLearnedIn.subList(0, known));
+        }
+    }
+
+    /**
+     * These statistics as they were at an earlier {@code version}: the classes and vocabulary values learned after
+     * it left out. Classes and values are only ever appended, so this is exactly that version's layout, whatever
+     * the compacted statistics topic still holds.
+     */
+    public NormalizationStats asOf(int earlier) {
+        if (earlier >= version) {
+            return this;
+        }
+        return new NormalizationStats(schemaVersion, pipeline, earlier, warmupRecords, numeric,
+                categorical.stream().map(c -> c.asOf(earlier)).toList(), label.asOf(earlier), clip,
+                inferredNumericShares);
     }
 
     /** Length of the encoded input vector. */

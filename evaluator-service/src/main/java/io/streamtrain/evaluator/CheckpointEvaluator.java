@@ -50,6 +50,7 @@ public class CheckpointEvaluator {
     private Champion champion;
     private final CheckpointLoader checkpoints;
     private final StatsLookup statsLookup;
+    private final RowLayouts layouts;
 
     public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
                                EvaluationPublisher publisher, EvaluationHistory history, CheckpointLoader checkpoints,
@@ -58,6 +59,7 @@ public class CheckpointEvaluator {
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
         this.checkpoints = checkpoints;
         this.statsLookup = new StatsLookup(kafka);
+        this.layouts = new RowLayouts(spec.pipeline(), statsLookup);
         this.spec = spec;
         this.serving = serving;
         this.validation = validation;
@@ -115,8 +117,8 @@ public class CheckpointEvaluator {
     synchronized EvaluationEvent override(CheckpointEvent checkpoint, String reason) throws Exception {
         InferenceModel network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         List<Batch> rows = validation.snapshot();
-        EvaluationResult result = rows.isEmpty() ? null
-                : ModelScorer.score(network, rows, new FeatureEncoder(scoringStats(network, rows)));
+        EvaluationResult result = rows.isEmpty() ? null : ModelScorer.score(network,
+                layouts.inLayoutOf(network.manifest().stats(), rows), new FeatureEncoder(scoringStats(network, rows)));
         String why = "manual override: " + reason;
         crown(checkpoint, network, result == null ? Map.of() : result.metrics(), ModelEvent.BY_OVERRIDE, reason);
         Metric metric = spec.evaluate().metric();
@@ -161,9 +163,17 @@ public class CheckpointEvaluator {
             return error(checkpoint, "no validation rows to evaluate on");
         }
         FeatureEncoder encoder = new FeatureEncoder(scoringStats(network, rows));
-        EvaluationResult result = ModelScorer.score(network, rows, encoder);
-        EvaluationResult championResult = champion == null ? null
-                : ModelScorer.score(champion.network(), rows, encoder);
+        EvaluationResult result;
+        EvaluationResult championResult;
+        try {
+            result = ModelScorer.score(network, layouts.inLayoutOf(network.manifest().stats(), rows), encoder);
+            championResult = champion == null ? null : ModelScorer.score(champion.network(),
+                    layouts.inLayoutOf(champion.network().manifest().stats(), rows), encoder);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            network.close();
+            return error(checkpoint, "interrupted while reading the statistics of the validation rows");
+        }
         GateDecision decision = GateDecision.decide(spec.evaluate(), spec.train().seed(), result, championResult);
         if (decision.verdict() == Verdict.PROMOTED) {
             crown(checkpoint, network, result.metrics(), ModelEvent.BY_GATE, decision.reason());

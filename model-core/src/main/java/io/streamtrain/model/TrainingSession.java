@@ -47,8 +47,12 @@ public final class TrainingSession implements AutoCloseable {
     private final long seed;
     private final boolean reseedEachStep;
     private final double clipGradNorm;
+    private final PipelineSpec spec;
+    private final NormalizationStats stats;
 
     public TrainingSession(PipelineSpec spec, NormalizationStats stats, int threads) {
+        this.spec = spec;
+        this.stats = stats;
         this.engine = Engines.pytorch(threads);
         this.seed = spec.train().seed();
         engine.setRandomSeed((int) seed);
@@ -292,43 +296,39 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Continues from the state of this network before its output grew (classes appended to the statistics, whose
-     * indices never change): every parameter and optimizer array keeps its values, and the output rows (weights,
-     * bias, moments) of the new classes start at zero, so the logits of the existing classes are unchanged. Only
-     * the output layer may differ in size; anything else is refused.
+     * Continues from the state of this network before its statistics grew ({@code before}: classes or categorical
+     * values appended, whose indices never change): every parameter and optimizer array keeps its values, the new
+     * output rows and input columns (weights, moments) start at zero ({@link NetworkGrowth}), so the logits of the
+     * existing classes on rows of the older layout are unchanged.
      */
-    public void importGrown(TrainingState before) {
-        Map<String, float[]> now = exportState().parameters();
-        List<String> names = new ArrayList<>(now.keySet());
+    public void importGrown(TrainingState state, NormalizationStats before) {
+        List<int[]> oldShapes = NetworkGrowth.shapes(spec, before);
+        List<int[]> newShapes = NetworkGrowth.shapes(spec, stats);
+        int[] inputMap = before.inputSize() == stats.inputSize() ? null
+                : io.streamtrain.pipeline.features.InputLayout.growthMap(before, stats);
+        List<String> names = new ArrayList<>(exportState().parameters().keySet());
         Map<String, float[]> parameters = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            boolean outputLayer = i >= names.size() - 2;
-            parameters.put(name, grown(before.parameters().get(name), now.get(name).length, name, outputLayer));
+            parameters.put(names.get(i), grown(state.parameters().get(names.get(i)), names.get(i), i, oldShapes,
+                    newShapes, inputMap));
         }
         Map<String, Map<String, float[]>> arrays = new LinkedHashMap<>();
-        before.optimizerArrays().forEach((field, byName) -> {
+        state.optimizerArrays().forEach((field, byName) -> {
             Map<String, float[]> grownByName = new LinkedHashMap<>();
-            byName.forEach((name, values) -> grownByName.put(name, grown(values, now.get(name).length, name,
-                    names.indexOf(name) >= names.size() - 2)));
+            byName.forEach((name, values) -> grownByName.put(name, grown(values, name, names.indexOf(name),
+                    oldShapes, newShapes, inputMap)));
             arrays.put(field, grownByName);
         });
-        importState(new TrainingState(parameters, arrays, before.updateCounts(), before.numUpdate()));
+        importState(new TrainingState(parameters, arrays, state.updateCounts(), state.numUpdate()));
     }
 
-    /** The values of a parameter of the smaller network, zero-extended to {@code size} (output layer only). */
-    private static float[] grown(float[] values, int size, String name, boolean outputLayer) {
-        if (values == null) {
-            throw new IllegalArgumentException("the network before the growth has no parameter " + name);
+    private static float[] grown(float[] values, String name, int index, List<int[]> oldShapes, List<int[]> newShapes,
+                                 int[] inputMap) {
+        if (values == null || index < 0 || values.length != NetworkGrowth.size(oldShapes.get(index))) {
+            throw new IllegalArgumentException("parameter " + name + " of the network before the growth does not"
+                    + " fit its statistics");
         }
-        if (values.length == size) {
-            return values;
-        }
-        if (!outputLayer || values.length > size) {
-            throw new IllegalArgumentException("parameter " + name + " cannot grow from " + values.length + " to "
-                    + size + " values: only the output layer grows with new classes");
-        }
-        return java.util.Arrays.copyOf(values, size);
+        return NetworkGrowth.grow(values, oldShapes.get(index), newShapes.get(index), index == 0 ? inputMap : null);
     }
 
     /** Writes the parameters as {@code <dir>/model-0000.params}. */

@@ -80,7 +80,7 @@ class TrainingAndCheckpointTest {
             for (Batch batch : train) {
                 session.step(batch, ++step);
             }
-            grown.importGrown(session.exportState());
+            grown.importGrown(session.exportState(), STATS);
             float[] before = logits(session, STATS, features, rows, "before");
             float[] after = logits(grown, grownStats, features, rows, "after");
             for (int r = 0; r < rows; r++) {
@@ -113,18 +113,57 @@ class TrainingAndCheckpointTest {
                 List.of(STATS.numeric().get(0), STATS.numeric().get(1), new NormalizationStats.NumericFeature("c", 1,
                         0, 1)), List.of(), STATS.label()), 1);
         try (wider; TrainingSession session = new TrainingSession(SPEC, STATS, 1)) {
-            assertThatThrownBy(() -> wider.importGrown(session.exportState()))
-                    .hasMessageContaining("only the output layer grows");
+            assertThatThrownBy(() -> wider.importGrown(session.exportState(), STATS))
+                    .hasMessageContaining("only vocabularies grow");
+        }
+    }
+
+    /**
+     * A categorical value appended to a vocabulary grows the first layer by a zero column: rows of the older layout,
+     * zero-extended, get the same logits, and training goes on.
+     */
+    @Test
+    void aGrowthByOneCategoricalValueKeepsTheLogitsOfRowsOfTheOlderLayout() throws IOException {
+        NormalizationStats before = new NormalizationStats(2, "xor", 1, 0, STATS.numeric(),
+                List.of(new NormalizationStats.CategoricalFeature("colour", List.of("red", "blue"))), STATS.label());
+        NormalizationStats after = new NormalizationStats(2, "xor", 2, 0, STATS.numeric(),
+                List.of(new NormalizationStats.CategoricalFeature("colour", List.of("red", "blue", "green"))),
+                STATS.label());
+        Random random = new Random(3);
+        float[] features = new float[16 * 5];
+        int[] labels = new int[16];
+        for (int r = 0; r < 16; r++) {
+            features[r * 5] = (float) random.nextGaussian();
+            features[r * 5 + 1] = (float) random.nextGaussian();
+            features[r * 5 + 2 + random.nextInt(3)] = 1f;
+            labels[r] = r % 2;
+        }
+        Batch batch = new Batch("xor", "c1", 1, 16, 5, features, labels, null);
+        try (TrainingSession session = new TrainingSession(SPEC, before, 1);
+             TrainingSession grown = new TrainingSession(SPEC, after, 1)) {
+            for (long step = 1; step <= 20; step++) {
+                session.step(batch, step);
+            }
+            grown.importGrown(session.exportState(), before);
+            float[] widened = io.streamtrain.pipeline.features.InputLayout.convert(features, 16, before, after);
+            assertThat(logits(grown, after, widened, 16, 6, "wide")).containsExactly(
+                    logits(session, before, features, 16, 5, "narrow"));
+            assertThat(grown.step(new Batch("xor", "c2", 2, 16, 6, widened, labels, null), 21).applied()).isTrue();
         }
     }
 
     /** The network's logits on some rows, through a checkpoint and the inference model as the evaluator loads it. */
     private float[] logits(TrainingSession session, NormalizationStats stats, float[] features, int rows, String id)
             throws IOException {
+        return logits(session, stats, features, rows, 2, id);
+    }
+
+    private float[] logits(TrainingSession session, NormalizationStats stats, float[] features, int rows, int cols,
+                           String id) throws IOException {
         CheckpointWriter.Written written = new CheckpointWriter(dir).write(session,
                 new CheckpointManifest(1, "xor", id, 1, 1, 1, "hash", null, stats, 1L));
         try (InferenceModel model = InferenceModel.load(SPEC, written.dir(), written.sha256(), 1)) {
-            return model.outputs(features, rows, 2);
+            return model.outputs(features, rows, cols);
         }
     }
 

@@ -6,6 +6,7 @@ import io.streamtrain.contracts.ReasonCode;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchAssembler;
 import io.streamtrain.pipeline.features.FeatureEncoder;
+import io.streamtrain.pipeline.features.InputLayout;
 import io.streamtrain.pipeline.features.ShuffleBuffer;
 import io.streamtrain.pipeline.features.SplitAssigner;
 import io.streamtrain.pipeline.features.StatsBuilder;
@@ -24,11 +25,19 @@ import java.util.List;
  * class list (indices never change, so the rows already encoded stay valid), a new statistics version is published
  * before the first row that uses it, and the batches from then on carry that version; the trainer grows its output
  * layer when it meets the first of them. At most {@value #MAX_CLASSES} classes are learned this way.
+ *
+ * <p>A categorical value first seen after the warm-up is learned the same way when the spec does not fix the
+ * feature's vocabulary (up to {@value #MAX_VOCABULARY} values; beyond, {@code <unknown>}): appended to the vocabulary,
+ * which inserts one input before the block's {@code <unknown>} slot. The rows already encoded, waiting in the
+ * shuffle buffer and the partial batches, are widened to the new layout (zero in the new slot: none of them held the
+ * value), so no batch mixes layouts and a replay from the grown statistics makes the same rows.
  */
 final class Preprocessor {
 
     /** The most classes the statistics grow to; beyond, a new class is rejected as UNKNOWN_CLASS. */
     static final int MAX_CLASSES = 1_000;
+    /** The most values a learned vocabulary grows to; beyond, a new value is encoded as {@code <unknown>}. */
+    static final int MAX_VOCABULARY = 1_000;
 
     private final PipelineSpec spec;
     private final PreprocessOutput output;
@@ -122,6 +131,7 @@ final class Preprocessor {
     }
 
     private void encode(CanonicalRecord record) {
+        growVocabularies(record);
         float[] features = new float[encoder.inputSize()];
         Rejection problem = encoder.encodeFeatures(record.features(), features, 0);
         if (problem != null) {
@@ -160,6 +170,42 @@ final class Preprocessor {
         }
     }
 
+    /** Appends the record's categorical values that no vocabulary holds yet: the next version, rows widened. */
+    private void growVocabularies(CanonicalRecord record) {
+        NormalizationStats before = encoder.stats();
+        List<NormalizationStats.CategoricalFeature> grown = null;
+        for (int c = 0; c < before.categorical().size(); c++) {
+            NormalizationStats.CategoricalFeature feature = before.categorical().get(c);
+            Object value = record.features().get(feature.name());
+            if (value == null || spec.data().categories().containsKey(feature.name())
+                    || encoder.inVocabulary(c, value) || feature.vocabulary().size() >= MAX_VOCABULARY) {
+                continue;
+            }
+            if (grown == null) {
+                grown = new ArrayList<>(before.categorical());
+            }
+            List<String> vocabulary = new ArrayList<>(feature.vocabulary());
+            vocabulary.add(FeatureEncoder.categoryKey(value));
+            grown.set(c, new NormalizationStats.CategoricalFeature(feature.name(), vocabulary, feature.mostFrequent(),
+                    feature.missing(), learnedIn(feature.learnedIn(), feature.vocabulary().size(),
+                    before.version() + 1)));
+        }
+        if (grown == null) {
+            return;
+        }
+        NormalizationStats wider = new NormalizationStats(NormalizationStats.FORMAT_VERSION, before.pipeline(),
+                before.version() + 1, before.warmupRecords(), before.numeric(), grown, before.label(), before.clip(),
+                before.inferredNumericShares());
+        output.stats(wider);
+        encoder = new FeatureEncoder(wider);
+        shuffle.replaceAll(row -> new EncodedRow(InputLayout.convert(row.features(), 1, before, wider),
+                row.classIndex(), row.target()));
+        train.widen(wider.inputSize(), wider.version(), (rows, count) -> InputLayout.convert(rows, count, before,
+                wider));
+        validation.widen(wider.inputSize(), wider.version(), (rows, count) -> InputLayout.convert(rows, count, before,
+                wider));
+    }
+
     /** Appends a class: the next statistics version, published before any row of it, and its batches' stamp. */
     private void growClasses(String label) {
         NormalizationStats before = encoder.stats();
@@ -172,12 +218,21 @@ final class Preprocessor {
         }
         NormalizationStats grown = new NormalizationStats(NormalizationStats.FORMAT_VERSION, before.pipeline(),
                 before.version() + 1, before.warmupRecords(), before.numeric(), before.categorical(),
-                new NormalizationStats.LabelInfo(was.task(), classes, was.mean(), was.std(), counts), before.clip(),
+                new NormalizationStats.LabelInfo(was.task(), classes, was.mean(), was.std(), counts,
+                        learnedIn(was.classesLearnedIn(), was.classes().size(), before.version() + 1)), before.clip(),
                 before.inferredNumericShares());
         output.stats(grown);
         encoder = new FeatureEncoder(grown);
         train.stampWith(grown.version());
         validation.stampWith(grown.version());
+    }
+
+    /** The versions that learned each entry of a list of {@code size}, with one more learned in {@code version}. */
+    private static List<Integer> learnedIn(List<Integer> before, int size, int version) {
+        List<Integer> versions = before != null ? new ArrayList<>(before)
+                : new ArrayList<>(java.util.Collections.nCopies(size, 1));
+        versions.add(version);
+        return versions;
     }
 
     private void emitTrain(EncodedRow row) {

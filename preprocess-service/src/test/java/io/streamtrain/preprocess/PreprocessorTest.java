@@ -40,6 +40,8 @@ class PreprocessorTest {
         // The warm-up (20 records) held only "a"; "b" and "c" were appended as they came, each a new version.
         assertThat(out.stats).extracting(NormalizationStats::version).containsExactly(1, 2, 3);
         assertThat(out.stats.get(2).label().classes()).containsExactly("a", "b", "c");
+        assertThat(out.stats.get(2).asOf(2).label().classes()).containsExactly("a", "b");
+        assertThat(out.stats.get(2).asOf(1).outputSize()).isEqualTo(1);
         assertThat(out.rejected).isEmpty();
         long rows = out.train.stream().mapToLong(Batch::rows).sum() + out.validation.stream().mapToLong(Batch::rows).sum();
         assertThat(rows).isEqualTo(201);
@@ -55,6 +57,41 @@ class PreprocessorTest {
             }
         }
         assertThat(out.train.get(out.train.size() - 1).statsVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void aCategoricalValueFirstSeenAfterTheWarmUpIsLearnedAndNoBatchMixesLayouts() {
+        Preprocessor preprocessor = new Preprocessor(SPEC, null, out);
+        for (int i = 0; i < 200; i++) {
+            String colour = i < 100 ? (i % 2 == 0 ? "red" : "blue") : (i % 3 == 0 ? "green" : "red");
+            preprocessor.accept(new CanonicalRecord(1, "p", "f:" + i, "a", Map.of("x", (double) i, "colour", colour),
+                    null));
+        }
+        preprocessor.endOfData();
+
+        assertThat(out.stats).extracting(NormalizationStats::version).containsExactly(1, 2);
+        assertThat(out.stats.get(1).categorical().get(0).vocabulary()).containsExactly("blue", "red", "green");
+        // The grown statistics rebuild the warm-up's layout, whatever the compacted topic still holds.
+        assertThat(out.stats.get(1).asOf(1).categorical().get(0).vocabulary()).containsExactly("blue", "red");
+        assertThat(out.stats.get(1).asOf(1).inputSize()).isEqualTo(out.stats.get(0).inputSize());
+        assertThat(out.rejected).isEmpty();
+        List<Batch> all = new ArrayList<>(out.train);
+        all.addAll(out.validation);
+        assertThat(all.stream().mapToLong(Batch::rows).sum()).isEqualTo(200);
+        for (Batch batch : all) {
+            assertThat(batch.cols()).as(batch.batchId()).isEqualTo(out.stats.get(batch.statsVersion() - 1).inputSize());
+        }
+        // Every green row sets the new slot (index 3 of x | blue red green <unknown>), and no row is unknown.
+        long green = 0;
+        for (Batch batch : all) {
+            if (batch.statsVersion() == 2) {
+                for (int r = 0; r < batch.rows(); r++) {
+                    green += (long) batch.features()[r * 5 + 3];
+                    assertThat(batch.features()[r * 5 + 4]).isZero();
+                }
+            }
+        }
+        assertThat(green).as("i in [100, 200) with i % 3 == 0").isEqualTo(33);
     }
 
     @Test

@@ -1,18 +1,18 @@
 package io.streamtrain.trainer;
 
 import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.model.NetworkGrowth;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Grows the vectors a group of trainers exchanges when classes were learned after the warm-up. In: a parameter (or
- * optimizer state) vector of the network of one statistics version, and the statistics of both versions. Out: the
- * vector of the network of the newer version: every value kept, the output rows (weights and bias) of the added
- * classes at zero, as {@link io.streamtrain.model.TrainingSession#importGrown} grows a session. The layout is the
- * block's parameter order, each layer's weight (units x inputs, row by row) then its bias; an optimizer state is
- * that layout once per state field.
+ * Grows the vectors a group of trainers exchanges when classes or categorical values were learned after the
+ * warm-up. In: a parameter (or optimizer state) vector of the network of one statistics version, and the versions.
+ * Out: the vector of the network of the newer version ({@link NetworkGrowth}: every value kept, new output rows and
+ * input columns at zero), as {@link io.streamtrain.model.TrainingSession#importGrown} grows a session; an optimizer
+ * state is the parameter layout once per state field.
  */
 final class ParameterGrowth implements SyncRounds.Growth {
 
@@ -25,46 +25,13 @@ final class ParameterGrowth implements SyncRounds.Growth {
         this.statsOfVersion = statsOfVersion;
     }
 
-    /** The statistics of a version (looked up once). */
+    /** The statistics of a version (looked up once; the topic may hold only newer ones: rebuilt as of it). */
     NormalizationStats stats(int version) {
-        return known.computeIfAbsent(version, statsOfVersion::apply);
+        return known.computeIfAbsent(version, v -> statsOfVersion.apply(v).asOf(v));
     }
 
     @Override
     public float[] grow(float[] vector, int from, int to, boolean optimizerState) {
-        NormalizationStats before = stats(from);
-        NormalizationStats after = stats(to);
-        if (before.inputSize() != after.inputSize()) {
-            throw new IllegalStateException("statistics versions " + from + " and " + to + " differ in their inputs;"
-                    + " only classes can be learned after the warm-up");
-        }
-        return grow(vector, spec.model().hidden().stream().mapToInt(Integer::intValue).toArray(), before.inputSize(),
-                before.outputSize(), after.outputSize());
-    }
-
-    /** The growth of {@code vector} (whole multiples of the network's parameters) from {@code outputs} to more. */
-    static float[] grow(float[] vector, int[] hidden, int inputs, int outputs, int grownOutputs) {
-        int before = 0;
-        int width = inputs;
-        for (int units : hidden) {
-            before += units * width + units;
-            width = units;
-        }
-        int oldSize = before + outputs * width + outputs;
-        int newSize = before + grownOutputs * width + grownOutputs;
-        if (vector.length % oldSize != 0) {
-            throw new IllegalArgumentException("a vector of " + vector.length + " values is not a whole number of"
-                    + " networks of " + oldSize + " parameters");
-        }
-        int copies = vector.length / oldSize;
-        float[] grown = new float[copies * newSize];
-        for (int copy = 0; copy < copies; copy++) {
-            int from = copy * oldSize;
-            int to = copy * newSize;
-            System.arraycopy(vector, from, grown, to, before + outputs * width);
-            System.arraycopy(vector, from + before + outputs * width, grown, to + before + grownOutputs * width,
-                    outputs);
-        }
-        return grown;
+        return NetworkGrowth.grow(vector, spec, stats(from), stats(to));
     }
 }

@@ -3,7 +3,9 @@ package io.streamtrain.trainer;
 import io.streamtrain.contracts.NormalizationStats;
 import io.streamtrain.model.StepResult;
 import io.streamtrain.model.TrainingSession;
+import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.DirectBatch;
+import io.streamtrain.pipeline.features.InputLayout;
 import io.streamtrain.pipeline.spec.NonFinitePolicy;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
@@ -15,7 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * One optimizer step per batch, the same alone and in a group. In: a batch from the coordinator and the run it
  * belongs to (the session is made from the batch's statistics on the first one). Out: the step applied and
- * counted (progress, metrics, progress events with the coordinator's lag), or a batch not applied with the reason:
+ * counted (progress, metrics, progress events with the coordinator's lag; a batch of an older statistics version
+ * widened to the network's inputs, and one of a newer version growing the network first), or a batch not applied
+ * with the reason:
  * its loss or gradients were not finite ({@code train.onNonFinite}), or the statistics know a single class, which
  * leaves nothing to learn (every gradient would be zero). The coordinator learns how each batch went.
  */
@@ -43,7 +47,8 @@ final class StepRunner {
     /** Trains on {@code batch}; returns why the run must stop ({@code onNonFinite: stop}), or null. */
     String train(TrainingRun run, TrainingCoordinator coordinator, DirectBatch batch) throws Exception {
         NormalizationStats stats = run.started() && batch.statsVersion() <= run.stats.version() ? run.stats
-                : new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60));
+                : new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60))
+                        .asOf(batch.statsVersion());
         if (singleClass(stats)) {
             notTrainable(run, coordinator, batch, stats);
             return null;
@@ -57,7 +62,8 @@ final class StepRunner {
             grow(run, stats);
         }
         long start = System.nanoTime();
-        StepResult result = run.session.step(batch, run.progress.step() + 1);
+        StepResult result = batch.cols() == stats.inputSize() ? run.session.step(batch, run.progress.step() + 1)
+                : run.session.step(widened(batch, stats), run.progress.step() + 1);
         long took = System.nanoTime() - start;
         if (result.applied()) {
             run.progress.recordStep(batch.rows(), result.loss(), took);
@@ -83,19 +89,42 @@ final class StepRunner {
     static void grow(TrainingRun run, NormalizationStats stats, PipelineSpec spec, int threads) {
         TrainingSession grown = new TrainingSession(spec, stats, threads);
         try {
-            grown.importGrown(run.session.exportState());
+            grown.importGrown(run.session.exportState(), run.stats);
         } catch (RuntimeException e) {
             grown.close();
             throw e;
         }
-        LOG.infof("statistics version %d of '%s': classes %s; the network grows from %d to %d outputs",
-                stats.version(), spec.pipeline(), stats.label().classes(), run.stats.outputSize(), stats.outputSize());
+        LOG.infof("statistics version %d of '%s': classes %s; the network grows from %d to %d outputs and from %d to"
+                + " %d inputs", stats.version(), spec.pipeline(), stats.label().classes(), run.stats.outputSize(),
+                stats.outputSize(), run.stats.inputSize(), stats.inputSize());
         run.session.close();
         run.begin(stats, grown);
     }
 
     private void grow(TrainingRun run, NormalizationStats stats) {
         grow(run, stats, spec, threads);
+    }
+
+    /**
+     * A batch encoded before a categorical value was learned (an earlier version, fewer inputs), in the layout of
+     * the network's statistics: zero in the new values' slots.
+     */
+    private static Batch widened(DirectBatch batch, NormalizationStats current) {
+        NormalizationStats encodedWith = current.asOf(batch.statsVersion());
+        float[] features = new float[batch.rows() * batch.cols()];
+        batch.features().asFloatBuffer().get(features);
+        float[] wide = InputLayout.convert(features, batch.rows(), encodedWith, current);
+        int[] classes = null;
+        float[] targets = null;
+        if (batch.classification()) {
+            classes = new int[batch.rows()];
+            batch.labels().asIntBuffer().get(classes);
+        } else {
+            targets = new float[batch.rows()];
+            batch.labels().asFloatBuffer().get(targets);
+        }
+        return new Batch(batch.pipeline(), batch.batchId(), current.version(), batch.rows(), current.inputSize(), wide,
+                classes, targets);
     }
 
     /** A classifier whose statistics know a single class has nothing to learn. */

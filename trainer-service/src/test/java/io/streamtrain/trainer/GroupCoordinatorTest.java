@@ -253,6 +253,15 @@ class GroupCoordinatorTest {
                 """.formatted(pipeline, epochs));
     }
 
+    /** The first two classes from the warm-up, the others learned in {@code version}. */
+    private static List<Integer> learnedIn(int classes, int version) {
+        List<Integer> versions = new ArrayList<>(List.of(1, 1));
+        while (versions.size() < classes) {
+            versions.add(version);
+        }
+        return versions;
+    }
+
     private static List<Batch> publishBatches(String pipeline, int count) {
         List<Batch> batches = SumSignBatches.batches(pipeline, "train", count, 16, 4);
         for (int i = 0; i < batches.size(); i++) {
@@ -274,7 +283,8 @@ class GroupCoordinatorTest {
         NormalizationStats stats = new NormalizationStats(SchemaVersion.CURRENT, pipeline, published.size() + 1, 100,
                 List.of(new NormalizationStats.NumericFeature("x1", 100, 0, 1),
                         new NormalizationStats.NumericFeature("x2", 100, 0, 1)),
-                List.of(), new NormalizationStats.LabelInfo("classification", classes, 0, 0));
+                List.of(), new NormalizationStats.LabelInfo("classification", classes, 0, 0, null,
+                        classes.size() == 2 ? null : learnedIn(classes.size(), published.size() + 1)));
         published.add(stats);
         producer.send(Messages.data(Topics.STATS, pipeline, pipeline, EventCodec.toBytes(stats)));
         producer.flush();

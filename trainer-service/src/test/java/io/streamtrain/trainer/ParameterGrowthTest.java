@@ -2,27 +2,33 @@ package io.streamtrain.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtrain.contracts.NormalizationStats;
+import io.streamtrain.pipeline.spec.SpecLoader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The growth of exchanged vectors by classes, laid out as the network's parameters. */
+/** The growth of exchanged vectors by classes and by categorical values, laid out as the network's parameters. */
 class ParameterGrowthTest {
 
+    private static NormalizationStats stats(int version, List<String> colours, List<String> classes) {
+        return new NormalizationStats(2, "p", version, 10, List.of(new NormalizationStats.NumericFeature("x", 1, 0, 1)),
+                List.of(new NormalizationStats.CategoricalFeature("colour", colours)),
+                new NormalizationStats.LabelInfo("classification", classes, 0, 0));
+    }
+
     @Test
-    void theOutputRowsAndBiasOfTheNewClassesAreInsertedAtZeroAndEverythingElseIsKept() {
-        // 2 inputs, one hidden layer of 2, 2 classes growing to 3: W1 (2x2) b1 (2) W2 (2x2) b2 (2).
-        float[] vector = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        assertThat(ParameterGrowth.grow(vector, new int[] {2}, 2, 2, 3))
-                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 11, 12, 0);
-        // An optimizer state: the same layout once per field (Adam's m and v).
-        float[] twice = new float[24];
-        System.arraycopy(vector, 0, twice, 0, 12);
-        System.arraycopy(vector, 0, twice, 12, 12);
-        float[] grown = ParameterGrowth.grow(twice, new int[] {2}, 2, 2, 3);
-        assertThat(grown).hasSize(30);
-        assertThat(java.util.Arrays.copyOfRange(grown, 15, 30)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0,
-                11, 12, 0);
-        // No hidden layer: the only layer is the output layer.
-        assertThat(ParameterGrowth.grow(new float[] {1, 2, 3, 4, 5, 6}, new int[0], 2, 2, 3))
-                .containsExactly(1, 2, 3, 4, 0, 0, 5, 6, 0);
+    void newOutputRowsAndInputColumnsAreInsertedAtZeroAndEverythingElseIsKept() {
+        // Inputs x | red <unknown> (3); one hidden layer of 1; classes a, b. Growing by class c and colour blue:
+        // W1 (1x3) b1 (1) W2 (2x1) b2 (2)  ->  W1 (1x4) b1 (1) W2 (3x1) b2 (3).
+        List<NormalizationStats> versions = List.of(stats(1, List.of("red"), List.of("a", "b")),
+                stats(2, List.of("red", "blue"), List.of("a", "b", "c")));
+        ParameterGrowth growth = new ParameterGrowth(SpecLoader.parse(
+                "pipeline: p\ndata: {label: y, task: classification}\nmodel: {hidden: [1]}\n"),
+                version -> versions.get(version - 1));
+        float[] vector = {1, 2, 3, 4, 5, 6, 7, 8};
+        // x -> 0, red -> 1, <unknown> -> 3 (blue takes 2).
+        assertThat(growth.grow(vector, 1, 2, false)).containsExactly(1, 2, 0, 3, 4, 5, 6, 0, 7, 8, 0);
+        float[] twice = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+        assertThat(growth.grow(twice, 1, 2, true)).hasSize(22).endsWith(1, 2, 0, 3, 4, 5, 6, 0, 7, 8, 0);
     }
 }

@@ -11,7 +11,7 @@ public final class BatchAssembler {
     private final String prefix;
     private int statsVersion;
     private final int size;
-    private final int cols;
+    private int cols;
     private final boolean classification;
     private float[] features;
     private int[] classes;
@@ -36,6 +36,20 @@ public final class BatchAssembler {
      */
     public void stampWith(int version) {
         this.statsVersion = version;
+    }
+
+    /**
+     * Goes on in a wider input layout ({@code cols} inputs, statistics version {@code version}): the rows already
+     * collected are converted with {@code widen} (rows x old cols in, rows x new cols out), so a batch never mixes
+     * layouts.
+     */
+    public void widen(int cols, int version, java.util.function.BiFunction<float[], Integer, float[]> widen) {
+        float[] pending = widen.apply(java.util.Arrays.copyOf(features, rows * this.cols), rows);
+        this.cols = cols;
+        this.statsVersion = version;
+        float[] wider = new float[size * cols];
+        System.arraycopy(pending, 0, wider, 0, pending.length);
+        features = wider;
     }
 
     /** Gives the row's feature slot to fill; call {@link #commitClass} or {@link #commitTarget} after filling. */

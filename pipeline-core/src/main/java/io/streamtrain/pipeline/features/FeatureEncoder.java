@@ -94,6 +94,11 @@ public final class FeatureEncoder {
         return new Rejection(ReasonCode.MISSING_VALUE, feature, "the feature '" + feature + "' is missing");
     }
 
+    /** Whether the value is in the vocabulary of the {@code categorical}-th categorical feature. */
+    public boolean inVocabulary(int categorical, Object value) {
+        return vocabularyIndex.get(categorical).containsKey(categoryKey(value));
+    }
+
     /** The class index of a label, or -1 when the label is not one of the classes. */
     public int classOf(Object label) {
         Integer index = classIndex.get(String.valueOf(label));

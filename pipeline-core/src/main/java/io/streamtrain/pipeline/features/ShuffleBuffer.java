@@ -48,6 +48,11 @@ public final class ShuffleBuffer<T> {
         return out;
     }
 
+    /** Replaces every buffered item (its order in the buffer kept): rows re-encoded for a newer layout. */
+    public void replaceAll(java.util.function.UnaryOperator<T> replacement) {
+        items.replaceAll(replacement);
+    }
+
     public int size() {
         return items.size();
     }
