@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -178,6 +179,64 @@ class TrainerScenariosTest {
             second.forEach(batch -> expected.add("1 " + batch.batchId()));
             assertThat(lineage(last)).containsExactlyElementsOf(expected);
         }
+    }
+
+    /**
+     * Exact resume across a growth: a class learned after the warm-up grows the network at its first batch; a
+     * trainer stopped after that checkpoint and restarted ends with the same parameters, bit for bit, as one that
+     * was never stopped, and its final checkpoint holds the grown statistics.
+     */
+    @Test
+    void aTrainerRestartedAfterAGrowthEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        String straight = "growth-straight";
+        String stopped = "growth-stopped";
+        for (String pipeline : List.of(straight, stopped)) {
+            publishStatsAndBatches(pipeline, 6);
+            publishGrownStats(pipeline);
+            grownBatches(pipeline, 0, 6).forEach(batch -> publish(batch, 0));
+            producer.flush();
+        }
+        try (TrainerHarness trainer = trainer(straight, Mode.ALONE, "epochs: 1")) {
+            grownBatches(straight, 6, 4).forEach(batch -> publish(batch, 0));
+            endOfData(straight);
+            awaitFinal(straight);
+        }
+        try (TrainerHarness trainer = trainer(stopped, Mode.ALONE, "epochs: 1")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> checkpoints(stopped).stream()
+                    .anyMatch(c -> c.step() == 10));
+        }
+        grownBatches(stopped, 6, 4).forEach(batch -> publish(batch, 0));
+        endOfData(stopped);
+        try (TrainerHarness restarted = trainer(stopped, Mode.ALONE, "epochs: 1")) {
+            CheckpointEvent resumed = awaitFinal(stopped);
+            CheckpointEvent uninterrupted = awaitFinal(straight);
+            assertThat(resumed.statsVersion()).isEqualTo(2);
+            assertThat(resumed.lineageCount()).isEqualTo(16);
+            assertThat(resumed.sha256()).as("parameters").isEqualTo(uninterrupted.sha256());
+        }
+    }
+
+    /** Statistics version 2: class c learned after the warm-up. */
+    private static void publishGrownStats(String pipeline) {
+        NormalizationStats stats = new NormalizationStats(2, pipeline, 2, 100,
+                List.of(new NormalizationStats.NumericFeature("x1", 100, 0, 1),
+                        new NormalizationStats.NumericFeature("x2", 100, 0, 1)),
+                List.of(), new NormalizationStats.LabelInfo("classification", List.of("a", "b", "c"), 0, 0,
+                        List.of(50L, 50L, 0L), List.of(1, 1, 2)));
+        producer.send(Messages.data(Topics.STATS, pipeline, pipeline, EventCodec.toBytes(stats)));
+    }
+
+    /** Batches of version 2 whose first row is of class c. */
+    private static List<Batch> grownBatches(String pipeline, int from, int count) {
+        List<Batch> grown = new ArrayList<>();
+        List<Batch> plain = SumSignBatches.batches(pipeline, "grown", from + count, 16, 12);
+        for (Batch batch : plain.subList(from, from + count)) {
+            int[] classes = batch.classes().clone();
+            classes[0] = 2;
+            grown.add(new Batch(pipeline, batch.batchId(), 2, batch.rows(), batch.cols(), batch.features(), classes,
+                    null));
+        }
+        return grown;
     }
 
     /** Waits for a checkpoint and publishes three evaluations of it: 0.5, then twice 0.4; returns its id. */
