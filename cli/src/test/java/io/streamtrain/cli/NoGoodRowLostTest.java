@@ -85,11 +85,7 @@ class NoGoodRowLostTest {
                 "pipeline: iris-sorted").replace("  classes: [\"0\", \"1\", \"2\"]\n", "")
                 + "preprocess: {warmupRecords: 40}\n";
         Path specFile = Files.writeString(work.resolve("iris-sorted.yaml"), spec);
-        Path report = work.resolve("sorted.json");
-        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
-                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("sorted").toString(),
-                "--report", report.toString(), "--timeout", "PT4M"), work.resolve("sorted"));
-        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        JsonNode result = demo("sorted", specFile, data, false);
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
         assertThat(result.path("records").path("rejected").asLong()).isZero();
         JsonNode champion = result.path("champion");
@@ -134,11 +130,7 @@ class NoGoodRowLostTest {
                 model: {hidden: [16]}
                 train: {learningRate: 0.01, epochs: 2, checkpointEvery: 100}
                 """);
-        Path report = work.resolve("late-class.json");
-        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
-                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("late").toString(),
-                "--report", report.toString(), "--timeout", "PT6M"), work.resolve("late"));
-        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        JsonNode result = demo("late", specFile, data, false);
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(60_000);
         assertThat(result.path("records").path("rejected").asLong()).isZero();
         assertThat(new StatsLookup(new KafkaSettings(EmbeddedKafka.shared().bootstrapServers()))
@@ -178,11 +170,7 @@ class NoGoodRowLostTest {
         String spec = Files.readString(spec("iris-strays")).replaceAll("  features:\n(    .*\n)+", "")
                 + "preprocess: {warmupRecords: 120}\n";
         Path specFile = Files.writeString(work.resolve("iris-strays.yaml"), spec);
-        Path report = work.resolve("strays.json");
-        DemoRuns.assertSucceeded(StreamTrainCli.run("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
-                "--spec", specFile.toString(), "--data", data.toString(), "--workdir", work.resolve("strays").toString(),
-                "--report", report.toString(), "--timeout", "PT4M"), work.resolve("strays"));
-        JsonNode result = EventCodec.mapper().readTree(Files.readAllBytes(report));
+        JsonNode result = demo("strays", specFile, data, false);
         assertThat(result.path("records").path("published").asLong()).isEqualTo(154);
         assertThat(result.path("records").path("accepted").asLong()).isEqualTo(150);
         assertThat(result.path("rejectedByReason").path("WRONG_TYPE").asLong()).isEqualTo(4);
@@ -211,10 +199,15 @@ class NoGoodRowLostTest {
     }
 
     private JsonNode demo(String name, Path data, boolean upload) throws Exception {
+        return demo(name, spec("iris-" + name), data, upload);
+    }
+
+    /** Runs the demo, which must succeed, with its work directory {@code name}; returns its report. */
+    private JsonNode demo(String name, Path specFile, Path data, boolean upload) throws Exception {
         Path report = work.resolve(name + ".json");
         List<String> args = new ArrayList<>(List.of("demo", "--kafka", EmbeddedKafka.shared().bootstrapServers(),
-                "--spec", spec("iris-" + name).toString(), "--data", data.toString(), "--workdir",
-                work.resolve(name).toString(), "--report", report.toString(), "--timeout", "PT4M"));
+                "--spec", specFile.toString(), "--data", data.toString(), "--workdir",
+                work.resolve(name).toString(), "--report", report.toString(), "--timeout", "PT6M"));
         if (upload) {
             args.add("--upload");
         }

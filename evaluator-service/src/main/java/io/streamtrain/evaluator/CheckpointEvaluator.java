@@ -117,8 +117,9 @@ public class CheckpointEvaluator {
     synchronized EvaluationEvent override(CheckpointEvent checkpoint, String reason) throws Exception {
         InferenceModel network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         List<Batch> rows = validation.snapshot();
+        NormalizationStats scoring = rows.isEmpty() ? null : scoringStats(network, rows);
         EvaluationResult result = rows.isEmpty() ? null : ModelScorer.score(network,
-                layouts.inLayoutOf(network.manifest().stats(), rows), new FeatureEncoder(scoringStats(network, rows)));
+                layouts.inLayoutOf(network.manifest().stats(), rows), new FeatureEncoder(scoring));
         String why = "manual override: " + reason;
         crown(checkpoint, network, result == null ? Map.of() : result.metrics(), ModelEvent.BY_OVERRIDE, reason);
         Metric metric = spec.evaluate().metric();
@@ -126,7 +127,7 @@ public class CheckpointEvaluator {
         EvaluationEvent event = new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
                 checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
                 metrics, result == null || result.confusionMatrix() == null ? null
-                        : scoringStats(network, rows).label().classes(),
+                        : scoring.label().classes(),
                 result == null ? null : result.confusionMatrix(), Verdict.PROMOTED, metric.key(),
                 metrics.get(metric.key()), null, why, System.currentTimeMillis(),
                 result == null ? null : result.perClass(), result == null ? null : result.residuals(), null);

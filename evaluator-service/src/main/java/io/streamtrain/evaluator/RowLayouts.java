@@ -37,7 +37,7 @@ final class RowLayouts {
                 continue;
             }
             NormalizationStats encodedWith = model.version() >= batch.statsVersion() ? model.asOf(batch.statsVersion())
-                    : versions.computeIfAbsent(batch.statsVersion(), v -> null);
+                    : versions.get(batch.statsVersion());
             if (encodedWith == null) {
                 encodedWith = lookup.await(pipeline, batch.statsVersion(), Duration.ofSeconds(30))
                         .asOf(batch.statsVersion());
