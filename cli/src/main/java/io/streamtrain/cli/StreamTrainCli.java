@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./streamtrain} command line: runs pipelines locally and talks to running ones. */
 @Command(name = "streamtrain", mixinStandardHelpOptions = true, version = "StreamTrain 0.1.0",
         description = "Continuous neural-network training on Kafka topics.",
-        subcommands = {DemoCommand.class, StatusCommand.class, WatchCommand.class, PublishCommand.class,
+        subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, ScaleCommand.class,
+                SuperviseCommand.class, StatusCommand.class, WatchCommand.class, PublishCommand.class,
                 PredictCommand.class, RejectedCommand.class, ReplayRejectedCommand.class,
                 ReportCommand.class, SchemaCommand.class, SignCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class},

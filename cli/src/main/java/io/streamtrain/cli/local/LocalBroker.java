@@ -42,10 +42,12 @@ public final class LocalBroker implements AutoCloseable {
     public static LocalBroker start(Path workdir, Duration timeout, LocalSecurity security)
             throws IOException, InterruptedException {
         Path dir = Files.createDirectories(workdir.resolve("kafka"));
-        int port = FreePorts.next();
-        int controllerPort = FreePorts.next();
-        int certificatePort = security == null ? -1 : FreePorts.next();
         Path config = dir.resolve("server.properties");
+        // A work directory started before keeps its broker's ports when they are free, so its clients find it again.
+        Map<String, Integer> before = listenerPorts(config);
+        int port = portOf(before, security == null ? "PLAINTEXT" : "SASL_SSL");
+        int controllerPort = portOf(before, "CONTROLLER");
+        int certificatePort = security == null ? -1 : portOf(before, "SSL");
         List<String> properties = new java.util.ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -102,12 +104,9 @@ public final class LocalBroker implements AutoCloseable {
                 formatArguments.addAll(List.of("--add-scram", credential));
             }
         }
-        ManagedProcess format = ManagedProcess.start("kafka-format", ManagedProcess.java(concat(jvm,
-                formatArguments)), Map.of(), workdir);
-        int formatted = format.waitFor(120);
-        if (formatted != 0) {
-            throw new CliException(ExitCodes.FAILED, "cannot format the local Kafka storage (exit " + formatted
-                    + "):" + System.lineSeparator() + format.logTail(20));
+        // Storage formatted by an earlier run keeps its cluster id and data (formatting again would refuse it).
+        if (!Files.isRegularFile(dir.resolve("data").resolve("meta.properties"))) {
+            format(workdir, jvm, formatArguments);
         }
         ManagedProcess broker = ManagedProcess.start("kafka", ManagedProcess.java(concat(jvm,
                 List.of("kafka.Kafka", config.toString()))), Map.of(), workdir);
@@ -120,6 +119,18 @@ public final class LocalBroker implements AutoCloseable {
             throw e;
         }
         return started;
+    }
+
+    private static void format(Path workdir, List<String> jvm, List<String> formatArguments)
+            throws IOException, InterruptedException {
+        ManagedProcess format = ManagedProcess.start("kafka-format", ManagedProcess.java(concat(jvm,
+                formatArguments)), Map.of(), workdir);
+        int formatted = format.waitFor(120);
+        format.close();
+        if (formatted != 0) {
+            throw new CliException(ExitCodes.FAILED, "cannot format the local Kafka storage (exit " + formatted
+                    + "):" + System.lineSeparator() + format.logSince(format.logStartedAt(), 20));
+        }
     }
 
     /** The client listener: PLAINTEXT, or SASL_SSL when secured. */
@@ -161,6 +172,29 @@ public final class LocalBroker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The ports of the listeners in an earlier run's server.properties, by listener name; empty without one. */
+    static Map<String, Integer> listenerPorts(Path config) throws IOException {
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        if (!Files.isRegularFile(config)) {
+            return ports;
+        }
+        for (String line : Files.readAllLines(config)) {
+            if (line.startsWith("listeners=")) {
+                java.util.regex.Matcher listener = java.util.regex.Pattern.compile("(\\w+)://[^:,]+:(\\d+)")
+                        .matcher(line);
+                while (listener.find()) {
+                    ports.put(listener.group(1), Integer.parseInt(listener.group(2)));
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static int portOf(Map<String, Integer> before, String listener) {
+        Integer port = before.get(listener);
+        return port != null && FreePorts.free(port) ? port : FreePorts.next();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

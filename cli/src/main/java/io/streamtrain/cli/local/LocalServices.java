@@ -82,25 +82,10 @@ public final class LocalServices implements AutoCloseable {
         }
         LocalServices services = new LocalServices();
         try {
-            Path checkpoints = Files.createDirectories(workdir.resolve("checkpoints"));
             for (String name : names) {
                 int port = FreePorts.next();
-                List<String> args = new ArrayList<>(jvmOptions);
-                args.addAll(List.of(
-                        "-Dstreamtrain.spec=" + spec.toAbsolutePath(),
-                        "-Dkafka.bootstrap.servers=" + bootstrapServers,
-                        "-Dquarkus.http.port=" + port,
-                        "-Dquarkus.http.host=127.0.0.1",
-                        "-Dstreamtrain.checkpoint-dir=" + checkpoints.toAbsolutePath(),
-                        "-Dstreamtrain.instance-id=local-" + name,
-                        "-Dai.djl.offline=true",
-                        "-Dai.djl.pytorch.num_threads=1",
-                        "-Dai.djl.pytorch.num_interop_threads=1",
-                        "-jar", home.serviceJar(serviceOf(name)).toString()));
-                Map<String, String> env = new LinkedHashMap<>(environment);
-                env.put("OMP_NUM_THREADS", "1");
-                env.put("MALLOC_ARENA_MAX", "2");
-                services.processes.put(name, ManagedProcess.start(name, ManagedProcess.java(args), env, workdir));
+                services.processes.put(name, startProcess(home, name, port, spec, bootstrapServers, workdir,
+                        jvmOptions, environment));
                 services.ports.put(name, port);
             }
             services.awaitReady(timeout);
@@ -109,6 +94,36 @@ public final class LocalServices implements AutoCloseable {
             services.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts one service process (a name as in {@link #serviceOf}) listening on {@code port}, with the work
+     * directory's checkpoints; it does not wait for it to be ready ({@link #ready}). Its restarts keep the port.
+     */
+    public static ManagedProcess startProcess(Home home, String name, int port, Path spec, String bootstrapServers,
+                                              Path workdir, List<String> jvmOptions, Map<String, String> environment)
+            throws IOException {
+        if (!Files.isRegularFile(home.serviceJar(serviceOf(name)))) {
+            throw new CliException(ExitCodes.USAGE, name + " is not built (" + home.serviceJar(serviceOf(name))
+                    + " is missing); run: mvn -DskipTests package");
+        }
+        Path checkpoints = Files.createDirectories(workdir.resolve("checkpoints"));
+        List<String> args = new ArrayList<>(jvmOptions);
+        args.addAll(List.of(
+                "-Dstreamtrain.spec=" + spec.toAbsolutePath(),
+                "-Dkafka.bootstrap.servers=" + bootstrapServers,
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dstreamtrain.checkpoint-dir=" + checkpoints.toAbsolutePath(),
+                "-Dstreamtrain.instance-id=local-" + name,
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-jar", home.serviceJar(serviceOf(name)).toString()));
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("OMP_NUM_THREADS", "1");
+        env.put("MALLOC_ARENA_MAX", "2");
+        return ManagedProcess.start(name, ManagedProcess.java(args), env, workdir);
     }
 
     public Map<String, Integer> ports() {
@@ -167,8 +182,7 @@ public final class LocalServices implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Map.Entry<String, ManagedProcess> entry : processes.entrySet()) {
-            URI health = URI.create("http://127.0.0.1:" + ports.get(entry.getKey()) + "/q/health/ready");
-            while (!ready(http, health)) {
+            while (!ready(http, ports.get(entry.getKey()))) {
                 checkAlive();
                 if (System.nanoTime() > deadline) {
                     throw new CliException(ExitCodes.FAILED, entry.getKey() + " did not become ready within "
@@ -179,7 +193,9 @@ public final class LocalServices implements AutoCloseable {
         }
     }
 
-    private static boolean ready(HttpClient http, URI health) throws InterruptedException {
+    /** True when the service on {@code port} answers its readiness check with 200. */
+    public static boolean ready(HttpClient http, int port) throws InterruptedException {
+        URI health = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(3))
                     .build(), HttpResponse.BodyHandlers.discarding());

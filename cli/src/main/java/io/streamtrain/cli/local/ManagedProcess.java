@@ -21,10 +21,12 @@ public final class ManagedProcess implements AutoCloseable {
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path workdir;
+    private final long logStartedAt;
 
     private ManagedProcess(String name, Process process, Path log, Path pidFile, List<String> command,
-                           Map<String, String> environment, Path workdir) {
+                           Map<String, String> environment, Path workdir, long logStartedAt) {
         this.name = name;
+        this.logStartedAt = logStartedAt;
         this.process = process;
         this.log = log;
         this.pidFile = pidFile;
@@ -43,6 +45,7 @@ public final class ManagedProcess implements AutoCloseable {
         Path logs = Files.createDirectories(workdir.resolve("logs"));
         Path pids = Files.createDirectories(workdir.resolve("pids"));
         Path log = logs.resolve(name + ".log");
+        long logStartedAt = Files.isRegularFile(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workdir.toFile())
                 .redirectErrorStream(true)
@@ -51,7 +54,8 @@ public final class ManagedProcess implements AutoCloseable {
         Process process = builder.start();
         Path pidFile = pids.resolve(name + ".pid");
         Files.writeString(pidFile, Long.toString(process.pid()) + System.lineSeparator());
-        return new ManagedProcess(name, process, log, pidFile, List.copyOf(command), Map.copyOf(environment), workdir);
+        return new ManagedProcess(name, process, log, pidFile, List.copyOf(command), Map.copyOf(environment), workdir,
+                logStartedAt);
     }
 
     /** The command that starts a Java program with this JVM's java binary. */
@@ -95,6 +99,25 @@ public final class ManagedProcess implements AutoCloseable {
     public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** The size of the log when this process started (the log is shared by its restarts). */
+    public long logStartedAt() {
+        return logStartedAt;
+    }
+
+    /** The last lines the process logged after {@code offset} (bytes into its log). */
+    public String logSince(long offset, int lines) {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(offset, file.length() - 256 * 1024);
+            byte[] bytes = new byte[(int) Math.max(0, file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
             return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";

@@ -1,0 +1,47 @@
+package io.streamtrain.cli.local;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.streamtrain.contracts.EventCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <workdir>/endpoints.json}: where a pipeline kept running by {@code up} can be reached, for any client.
+ * In: what the supervisor runs (addresses, readiness, restarts, problems). Out: the file, rewritten atomically
+ * whenever that changes, and read back by {@code up}, {@code scale}, {@code status} and scripts.
+ *
+ * @param services  every service process by name, with its HTTP address
+ * @param ready     the processes that answered their readiness check last time
+ * @param restarts  restarts per process since {@code up} ({@code kafka} is the local broker)
+ * @param problems  the latest reason a process died, taken from the end of its log (e.g. a full disk)
+ * @param warnings  what may stop the pipeline soon (a nearly full disk)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Endpoints(String pipeline, String spec, String bootstrapServers, boolean localBroker, String ingestUrl,
+                        String evaluatorUrl, String dashboardUrl, String runId, Map<String, String> services,
+                        List<String> ready, boolean allReady, int trainers, Map<String, Integer> restarts,
+                        Map<String, String> problems, List<String> warnings, long supervisorPid, long updatedAt) {
+
+    public void write(WorkDir workdir) throws IOException {
+        WorkDir.writeAtomically(workdir.endpoints(),
+                EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + System.lineSeparator());
+    }
+
+    /** The file's content, or null when there is none (or it cannot be read). */
+    public static Endpoints read(WorkDir workdir) {
+        Path file = workdir.endpoints();
+        try {
+            return Files.isRegularFile(file) ? EventCodec.mapper().readValue(file.toFile(), Endpoints.class) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The trainer processes, in name order (trainer-service, trainer-service-2, ...). */
+    public List<String> trainerNames() {
+        return services.keySet().stream().filter(n -> LocalServices.serviceOf(n).equals("trainer-service")).toList();
+    }
+}
