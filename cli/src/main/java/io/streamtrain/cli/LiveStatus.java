@@ -9,7 +9,6 @@ import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -101,14 +100,5 @@ final class LiveStatus implements AutoCloseable {
         if (monitor != null) {
             monitor.close();
         }
-    }
-
-    static List<String> describe(Endpoints endpoints) {
-        List<String> lines = new java.util.ArrayList<>();
-        lines.add("pipeline '" + endpoints.pipeline() + "' (run " + endpoints.runId() + ") on Kafka "
-                + endpoints.bootstrapServers());
-        endpoints.services().forEach((name, url) -> lines.add(String.format(Locale.ROOT, "  %-20s %s", name, url)));
-        lines.add("  dashboard            " + endpoints.dashboardUrl());
-        return lines;
     }
 }

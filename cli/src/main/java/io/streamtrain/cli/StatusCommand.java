@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  ./streamtrain status --kafka localhost:9092",
                 "  ./streamtrain status --pipeline shuttle --json | jq '.pipelines[0].champion'",
+                "  ./streamtrain status --workdir streamtrain-work/shuttle   # a pipeline kept running by up",
                 "", "Members are the consumers in a stage's group (preprocess-service and a trainer without",
                 "train.sync assign their partitions themselves and have none); a trainer runs while its last",
                 "progress event is under 30 s old. Lag counts every pipeline's messages on a shared topic; '-'",
@@ -61,6 +62,10 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
+
+    @Option(names = "--workdir", description = "The work directory of a pipeline kept running by up: its broker "
+            + "(unless --kafka is given), and its processes with their addresses, restarts and problems.")
+    java.nio.file.Path workdir;
 
     /** A trainer's latest progress event and its age. */
     public record Trainer(String trainer, double secondsAgo, boolean running, int epoch, long step, double loss,
@@ -87,6 +92,17 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            io.streamtrain.cli.local.Endpoints local = null;
+            if (workdir != null) {
+                local = io.streamtrain.cli.local.Endpoints.read(new io.streamtrain.cli.local.WorkDir(workdir));
+                if (local == null) {
+                    throw new CliException(ExitCodes.FAILED, "nothing runs in " + workdir + " (no endpoints.json)");
+                }
+                kafka.kafka = kafka.kafka != null ? kafka.kafka : local.bootstrapServers();
+                if (!json) {
+                    local.describe().forEach(System.out::println);
+                }
+            }
             KafkaSettings settings = kafka.settings();
             BadRecordBudget budget;
             try {
@@ -96,14 +112,18 @@ public final class StatusCommand implements Callable<Integer> {
             }
             List<PipelineStatus> statuses = status(settings, pipeline, budget);
             if (json) {
-                System.out.println(EventCodec.toJson(Map.of("pipelines", statuses)));
+                Map<String, Object> shown = new LinkedHashMap<>(Map.of("pipelines", statuses));
+                if (local != null) {
+                    shown.put("local", local);
+                }
+                System.out.println(EventCodec.toJson(shown));
             } else {
                 statuses.forEach(s -> System.out.print(table(s)));
                 if (statuses.isEmpty()) {
                     System.out.println("no pipeline found on " + settings.bootstrapServers());
                 }
             }
-            return statuses.isEmpty() ? ExitCodes.FAILED : ExitCodes.OK;
+            return statuses.isEmpty() && local == null ? ExitCodes.FAILED : ExitCodes.OK;
         } catch (CliException e) {
             System.err.println("streamtrain status: " + e.getMessage());
             return e.exitCode();

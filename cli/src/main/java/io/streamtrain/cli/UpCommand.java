@@ -125,7 +125,7 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("supervisor pid " + supervisor.pid() + ", log " + work.supervisorLog());
             Endpoints endpoints = DetachedSupervisor.awaitReady(supervisor, work, timeout,
                     line -> System.out.println("  " + line));
-            LiveStatus.describe(endpoints).forEach(System.out::println);
+            endpoints.describe().forEach(System.out::println);
             System.out.println("endpoints: " + work.endpoints() + "; stop with ./streamtrain down --workdir "
                     + work.root());
             return ExitCodes.OK;

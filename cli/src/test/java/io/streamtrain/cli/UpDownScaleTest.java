@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code up --detach}, {@code scale} and {@code down} on a real local broker and real service processes: every
- * service ready and named in endpoints.json, a service killed with SIGKILL restarted and counted, the trainers
+ * service ready and named in endpoints.json, a service and the broker killed with SIGKILL restarted (the broker on
+ * the same port) and counted, the trainers
  * scaled to two and back to one, nothing left after down, and a second up on the same work directory continuing
  * from the trainer's checkpoint with the same run id.
  */
@@ -91,6 +92,20 @@ class UpDownScaleTest {
                     && now.ready().contains("preprocess-service") && pid("preprocess-service") != preprocess;
         });
 
+        String status = output(() -> StreamTrainCli.run("status", "--workdir", dir));
+        assertThat(status).containsPattern("preprocess-service +http://127.0.0.1:\\d+ +ready +restarts 1,"
+                + " last exit: killed by signal 9");
+
+        long broker = pid("kafka");
+        ProcessHandle.of(broker).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            Endpoints now = Endpoints.read(work);
+            return now != null && now.restarts().get("kafka") == 1 && now.allReady() && pid("kafka") != broker;
+        });
+        assertThat(Endpoints.read(work).bootstrapServers()).as("the same port after a restart")
+                .isEqualTo(endpoints.bootstrapServers());
+        assertThat(Endpoints.read(work).problems()).containsEntry("kafka", "killed by signal 9");
+
         assertThat(StreamTrainCli.run("scale", "trainer", "2", "--workdir", dir)).isZero();
         assertThat(Endpoints.read(work).trainerNames()).containsExactly("trainer-service", "trainer-service-2");
         long second = pid("trainer-service-2");
@@ -121,6 +136,21 @@ class UpDownScaleTest {
                 .isGreaterThanOrEqualTo(steps);
         assertThat(StreamTrainCli.run("down", "--workdir", dir)).isZero();
         assertThat(pidFiles()).isEmpty();
+    }
+
+    /** What {@code command} printed; fails unless it exited with 0. */
+    private static String output(java.util.function.IntSupplier command) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(command.getAsInt()).isZero();
+        } finally {
+            System.setOut(out);
+        }
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        out.print(text);
+        return text;
     }
 
     /** The steps the trainer restored at its latest start, or null before it said. */

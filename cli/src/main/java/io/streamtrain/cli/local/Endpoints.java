@@ -40,6 +40,20 @@ public record Endpoints(String pipeline, String spec, String bootstrapServers, b
         }
     }
 
+    /** The processes in words: each with its address, readiness, restarts and the latest reason it died. */
+    public List<String> describe() {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("pipeline '" + pipeline + "' (run " + runId + ", supervisor pid " + supervisorPid + ") on Kafka "
+                + bootstrapServers + (localBroker ? " (local)" : ""));
+        restarts.forEach((name, count) -> lines.add(String.format(java.util.Locale.ROOT, "  %-20s %-26s %-9s"
+                + " restarts %d%s", name, services.getOrDefault(name, bootstrapServers), ready.contains(name)
+                ? "ready" : "NOT READY", count, problems.containsKey(name) ? ", last exit: " + problems.get(name)
+                : "")));
+        lines.add("  dashboard            " + dashboardUrl);
+        warnings.forEach(w -> lines.add("  !!! " + w));
+        return lines;
+    }
+
     /** The trainer processes, in name order (trainer-service, trainer-service-2, ...). */
     public List<String> trainerNames() {
         return services.keySet().stream().filter(n -> LocalServices.serviceOf(n).equals("trainer-service")).toList();
