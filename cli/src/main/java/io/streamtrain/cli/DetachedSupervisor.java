@@ -33,7 +33,7 @@ final class DetachedSupervisor {
             command.add("/usr/bin/setsid");
         }
         List<String> java = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-Dstreamtrain.home=" + home.root(), "-cp", System.getProperty("java.class.path"),
+                "-Dstreamtrain.home=" + home.root(), "-cp", ManagedProcess.classPath(),
                 StreamTrainCli.class.getName(), "supervise", "--spec", spec.toAbsolutePath().toString(),
                 "--workdir", workdir.root().toString()));
         if (kafka != null) {

@@ -25,6 +25,36 @@ public record Endpoints(String pipeline, String spec, String bootstrapServers, b
                         List<String> ready, boolean allReady, int trainers, Map<String, Integer> restarts,
                         Map<String, String> problems, List<String> warnings, long supervisorPid, long updatedAt) {
 
+    /** What the supervisor's processes say now; {@code kafka} is the local broker. */
+    static Endpoints of(String pipeline, Path spec, String bootstrapServers, boolean localBroker, String runId,
+                        java.util.Collection<SupervisedProcess> processes, String lowDisk, int trainers) {
+        Map<String, String> services = new java.util.LinkedHashMap<>();
+        Map<String, Integer> restarts = new java.util.LinkedHashMap<>();
+        Map<String, String> problems = new java.util.LinkedHashMap<>();
+        List<String> ready = new java.util.ArrayList<>();
+        for (SupervisedProcess process : processes) {
+            if (!process.name().equals("kafka")) {
+                services.put(process.name(), "http://127.0.0.1:" + process.port());
+            }
+            restarts.put(process.name(), process.restarts());
+            if (process.problem() != null) {
+                problems.put(process.name(), process.problem());
+            }
+            if (process.ready()) {
+                ready.add(process.name());
+            }
+        }
+        List<String> warnings = new java.util.ArrayList<>();
+        if (lowDisk != null) {
+            warnings.add(lowDisk);
+        }
+        problems.values().stream().filter(FailureReason::diskFull).findFirst().ifPresent(warnings::add);
+        String evaluator = services.get("evaluator-service");
+        return new Endpoints(pipeline, spec.toString(), bootstrapServers, localBroker, services.get("ingest-service"),
+                evaluator, evaluator + "/dashboard", runId, services, ready, ready.size() == processes.size(),
+                trainers, restarts, problems, warnings, ProcessHandle.current().pid(), System.currentTimeMillis());
+    }
+
     public void write(WorkDir workdir) throws IOException {
         WorkDir.writeAtomically(workdir.endpoints(),
                 EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this) + System.lineSeparator());

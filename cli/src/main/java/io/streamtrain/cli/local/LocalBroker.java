@@ -94,7 +94,7 @@ public final class LocalBroker implements AutoCloseable {
                 "logger.kafka.name=kafka.server.KafkaRaftServer",
                 "logger.kafka.level=INFO",
                 ""));
-        String classPath = System.getProperty("java.class.path");
+        String classPath = ManagedProcess.classPath();
         List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j, "-cp",
                 classPath);
         List<String> formatArguments = new java.util.ArrayList<>(List.of("kafka.tools.StorageTool", "format",

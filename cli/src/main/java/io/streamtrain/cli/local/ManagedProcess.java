@@ -67,6 +67,17 @@ public final class ManagedProcess implements AutoCloseable {
         return command;
     }
 
+    /**
+     * This JVM's class path with absolute entries, for a child started in another directory (the CLI started as
+     * {@code java -jar cli/target/streamtrain-cli.jar} has a relative one).
+     */
+    public static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
     public String name() {
         return name;
     }

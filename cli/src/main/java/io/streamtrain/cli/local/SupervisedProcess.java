@@ -113,6 +113,16 @@ final class SupervisedProcess {
         return process;
     }
 
+    /** A probe for a process that serves once it listens on {@code port} (the broker). */
+    static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Asks the process to stop (SIGTERM) without waiting; it will not be restarted. */
     void requestStop() {
         restartAt = Long.MAX_VALUE;

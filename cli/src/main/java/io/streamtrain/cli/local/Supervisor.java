@@ -8,8 +8,6 @@ import io.streamtrain.support.kafka.KafkaAccessCheck;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.TopicAdmin;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +31,7 @@ public final class Supervisor {
 
     private static final Duration TICK = Duration.ofMillis(250);
     private static final Duration DISK_CHECK = Duration.ofSeconds(10);
+    private static final Duration DISK_REPEAT = Duration.ofMinutes(1);
     private static final Duration REWRITE = Duration.ofSeconds(10);
 
     private final Home home;
@@ -50,6 +49,7 @@ public final class Supervisor {
     private String runId;
     private String lowDisk;
     private long diskCheckedAt;
+    private long diskWarnedAt;
     private long writtenAt;
     private Endpoints endpoints;
     private int trainers;
@@ -77,7 +77,7 @@ public final class Supervisor {
             LocalBroker broker = LocalBroker.start(workdir.root(), Duration.ofSeconds(90));
             bootstrap = broker.bootstrapServers();
             int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
-            adopt(new SupervisedProcess("kafka", port, broker.process(), () -> listening(port), now()));
+            adopt(new SupervisedProcess("kafka", port, broker.process(), () -> SupervisedProcess.listening(port), now()));
             settings = new KafkaSettings(bootstrap);
         } else {
             settings = KafkaSettings.fromEnvironment(bootstrap);
@@ -108,8 +108,13 @@ public final class Supervisor {
     public void runUntilStopped(Runnable tick) throws InterruptedException {
         try {
             while (!stopping) {
-                step();
-                tick.run();
+                try {
+                    step();
+                    tick.run();
+                } catch (RuntimeException e) {
+                    // A broker that is down, a port taken: said, and tried again next round; never given up.
+                    say.accept("!!! " + (e.getMessage() != null ? e.getMessage() : e.toString()) + "; trying again");
+                }
                 TimeUnit.MILLISECONDS.sleep(TICK.toMillis());
             }
         } finally {
@@ -212,39 +217,16 @@ public final class Supervisor {
         String warning = FailureReason.lowDisk(workdir.root());
         boolean changed = !java.util.Objects.equals(warning, lowDisk);
         lowDisk = warning;
-        if (warning != null) {
+        if (warning != null && (changed || now - diskWarnedAt >= DISK_REPEAT.toMillis())) {
             say.accept("!!! " + warning);
+            diskWarnedAt = now;
         }
         return changed;
     }
 
     private void writeEndpoints() {
-        Map<String, String> services = new LinkedHashMap<>();
-        Map<String, Integer> restarts = new LinkedHashMap<>();
-        Map<String, String> problems = new LinkedHashMap<>();
-        List<String> ready = new ArrayList<>();
-        children.values().forEach(c -> {
-            if (!c.name().equals("kafka")) {
-                services.put(c.name(), "http://127.0.0.1:" + c.port());
-            }
-            restarts.put(c.name(), c.restarts());
-            if (c.problem() != null) {
-                problems.put(c.name(), c.problem());
-            }
-            if (c.ready()) {
-                ready.add(c.name());
-            }
-        });
-        List<String> warnings = new ArrayList<>();
-        if (lowDisk != null) {
-            warnings.add(lowDisk);
-        }
-        problems.values().stream().filter(FailureReason::diskFull).findFirst().ifPresent(warnings::add);
-        String evaluator = services.get("evaluator-service");
-        endpoints = new Endpoints(pipeline.pipeline(), spec.toString(), settings.bootstrapServers(), kafka == null,
-                services.get("ingest-service"), evaluator, evaluator + "/dashboard", runId, services, ready,
-                ready.size() == children.size(), trainers, restarts, problems, warnings,
-                ProcessHandle.current().pid(), System.currentTimeMillis());
+        endpoints = Endpoints.of(pipeline.pipeline(), spec, settings.bootstrapServers(), kafka == null, runId,
+                children.values(), lowDisk, trainers);
         try {
             endpoints.write(workdir);
             writtenAt = now();
@@ -278,15 +260,6 @@ public final class Supervisor {
             say.accept("cannot remove " + workdir.endpoints() + ": " + e.getMessage());
         }
         say.accept("stopped");
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static long now() {
