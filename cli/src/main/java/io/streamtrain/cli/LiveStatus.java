@@ -29,6 +29,9 @@ final class LiveStatus implements AutoCloseable {
     private long nextLine;
     private boolean announced;
     private String champion = "none yet";
+    private String phase = "?";
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1)).build();
 
     LiveStatus(PipelineSpec pipeline, Supplier<Endpoints> endpoints, PrintStream out) {
         this.pipeline = pipeline;
@@ -60,6 +63,7 @@ final class LiveStatus implements AutoCloseable {
         }
         monitor.poll(Duration.ofMillis(50), this::evaluated);
         if (System.nanoTime() >= nextLine) {
+            phase = trainerPhase(now.services().get("trainer-service"));
             String line = line(now);
             if (terminal) {
                 out.print("\r\033[K" + line);
@@ -75,9 +79,32 @@ final class LiveStatus implements AutoCloseable {
         int restarts = now.restarts().values().stream().mapToInt(Integer::intValue).sum();
         return ProgressLine.render(monitor, pipeline.train().epochs(), pipeline.batch().size(),
                 (System.nanoTime() - started) / 1e9)
+                + " | trainer " + phase
                 + String.format(Locale.ROOT, " | champion %s | ready %d/%d, restarts %d", champion, now.ready().size(),
                 now.restarts().size(), restarts)
                 + (now.warnings().isEmpty() ? "" : " | " + String.join("; ", now.warnings()));
+    }
+
+    /** The trainer's phase from its readiness check (training, waiting for data, complete, failed, ...). */
+    private String trainerPhase(String url) {
+        if (url == null) {
+            return "?";
+        }
+        try {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            for (var check : io.streamtrain.contracts.EventCodec.mapper().readTree(body).path("checks")) {
+                if (check.path("name").asText().equals("training-loop")) {
+                    return check.path("data").path("phase").asText("?").replace('_', ' ');
+                }
+            }
+            return "?";
+        } catch (java.io.IOException e) {
+            return "unreachable";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
     }
 
     private void evaluated(EvaluationEvent e) {
