@@ -48,7 +48,9 @@ public record Endpoints(String pipeline, String spec, String bootstrapServers, b
         if (lowDisk != null) {
             warnings.add(lowDisk);
         }
-        problems.values().stream().filter(FailureReason::diskFull).findFirst().ifPresent(warnings::add);
+        // A full disk is a warning while a process it stopped is not back; the problem stays as its last exit.
+        problems.entrySet().stream().filter(p -> !ready.contains(p.getKey()) && FailureReason.diskFull(p.getValue()))
+                .map(p -> p.getKey() + ": " + p.getValue()).findFirst().ifPresent(warnings::add);
         String evaluator = services.get("evaluator-service");
         return new Endpoints(pipeline, spec.toString(), bootstrapServers, localBroker, services.get("ingest-service"),
                 evaluator, evaluator + "/dashboard", runId, services, ready, ready.size() == processes.size(),

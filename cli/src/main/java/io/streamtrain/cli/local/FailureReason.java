@@ -19,6 +19,9 @@ public final class FailureReason {
     /** ... or below this share of the file store. */
     public static final double LOW_DISK_SHARE = 0.02;
 
+    /** Less free space than this in the work directory counts as a full disk. */
+    static final long FULL_DISK_BYTES = 16L << 20;
+
     private static final List<String> KNOWN = List.of("No space left on device", "Disk quota exceeded",
             "OutOfMemoryError", "Address already in use", "Too many open files", "Read-only file system",
             "Permission denied");
@@ -27,13 +30,18 @@ public final class FailureReason {
     }
 
     /**
-     * Why a process ended, from its exit code and what it logged since it started: a known cause (a full disk)
-     * wherever it appears, else a signal, else the last error line, else the exit code.
+     * Why a process ended, from its exit code, what it logged since it started and the free space of the work
+     * directory: a known cause (a full disk) wherever it appears, else a full disk now, else a signal, else the
+     * last error line, else the exit code.
      */
-    public static String of(int exitCode, String logSinceStart) {
+    public static String of(int exitCode, String logSinceStart, long diskFreeBytes) {
         String known = known(logSinceStart);
         if (known != null) {
             return known;
+        }
+        if (diskFreeBytes < FULL_DISK_BYTES) {
+            return String.format(Locale.ROOT, "No space left on device: %,d KB free in the work directory (the"
+                    + " process may not even have logged why it stopped)", diskFreeBytes >> 10);
         }
         if (exitCode > 128) {
             return "killed by signal " + (exitCode - 128);

@@ -24,6 +24,8 @@ final class SupervisedProcess {
     private final String name;
     private final int port;
     private final Probe probe;
+    /** Free bytes on the work directory's disk: a process that could not even log why it died ran out of it. */
+    private final java.util.function.LongSupplier diskFree;
     private final Backoff backoff = new Backoff();
     private ManagedProcess process;
     private int restarts;
@@ -34,7 +36,9 @@ final class SupervisedProcess {
     /** Where the log stood when the process started: the reason it dies is written after it. */
     private long logStart;
 
-    SupervisedProcess(String name, int port, ManagedProcess process, Probe probe, long nowMillis) {
+    SupervisedProcess(String name, int port, ManagedProcess process, Probe probe, java.util.function.LongSupplier
+            diskFree, long nowMillis) {
+        this.diskFree = diskFree;
         this.name = name;
         this.port = port;
         this.process = process;
@@ -54,7 +58,7 @@ final class SupervisedProcess {
         }
         if (!process.alive()) {
             ready = false;
-            String reason = FailureReason.of(process.exitCode(), process.logSince(logStart, 40));
+            String reason = FailureReason.of(process.exitCode(), process.logSince(logStart, 40), diskFree.getAsLong());
             problem = reason;
             restartAt = backoff.died(now);
             String line = String.format(Locale.ROOT, "%s (pid %d) exited with code %d: %s; restart %d in %d s",

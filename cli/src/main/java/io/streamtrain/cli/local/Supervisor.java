@@ -50,6 +50,8 @@ public final class Supervisor {
     private String lowDisk;
     private long diskCheckedAt;
     private long diskWarnedAt;
+    /** The last write of endpoints.json failed (a full disk): said once, tried again at every change. */
+    private boolean writeFailed;
     private long writtenAt;
     private Endpoints endpoints;
     private int trainers;
@@ -57,7 +59,8 @@ public final class Supervisor {
     private int refused;
 
     /** {@code kafka}: bootstrap servers of a running broker, or null to start a local one in the work directory. */
-    public Supervisor(Home home, WorkDir workdir, Path spec, PipelineSpec pipeline, String kafka, Consumer<String> say) {
+    public Supervisor(Home home, WorkDir workdir, Path spec, PipelineSpec pipeline, String kafka,
+                      Consumer<String> say) {
         this.home = home;
         this.workdir = workdir;
         this.spec = spec.toAbsolutePath();
@@ -77,7 +80,8 @@ public final class Supervisor {
             LocalBroker broker = LocalBroker.start(workdir.root(), Duration.ofSeconds(90));
             bootstrap = broker.bootstrapServers();
             int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
-            adopt(new SupervisedProcess("kafka", port, broker.process(), () -> SupervisedProcess.listening(port), now()));
+            adopt(new SupervisedProcess("kafka", port, broker.process(), () -> SupervisedProcess.listening(port),
+                    this::diskFree, now()));
             settings = new KafkaSettings(bootstrap);
         } else {
             settings = KafkaSettings.fromEnvironment(bootstrap);
@@ -197,7 +201,8 @@ public final class Supervisor {
         try {
             ManagedProcess process = LocalServices.startProcess(home, name, port, spec, settings.bootstrapServers(),
                     workdir.root(), LocalServices.DEFAULT_JVM_OPTIONS, environment);
-            adopt(new SupervisedProcess(name, port, process, () -> LocalServices.ready(http, port), now()));
+            adopt(new SupervisedProcess(name, port, process, () -> LocalServices.ready(http, port), this::diskFree,
+                    now()));
             say.accept("started " + name + " (pid " + process.pid() + ", http://127.0.0.1:" + port + ", log "
                     + process.log() + ")");
         } catch (IOException e) {
@@ -227,12 +232,17 @@ public final class Supervisor {
     private void writeEndpoints() {
         endpoints = Endpoints.of(pipeline.pipeline(), spec, settings.bootstrapServers(), kafka == null, runId,
                 children.values(), lowDisk, trainers);
+        boolean failedBefore = writeFailed;
         try {
             endpoints.write(workdir);
-            writtenAt = now();
+            writeFailed = false;
         } catch (IOException e) {
-            say.accept("!!! cannot write " + workdir.endpoints() + ": " + e.getMessage());
+            writeFailed = true;
+            if (!failedBefore) {
+                say.accept("!!! cannot write " + workdir.endpoints() + ": " + e.getMessage());
+            }
         }
+        writtenAt = now();
     }
 
     private void stopAll() {
@@ -260,6 +270,14 @@ public final class Supervisor {
             say.accept("cannot remove " + workdir.endpoints() + ": " + e.getMessage());
         }
         say.accept("stopped");
+    }
+
+    private long diskFree() {
+        try {
+            return Files.getFileStore(workdir.root()).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static long now() {
