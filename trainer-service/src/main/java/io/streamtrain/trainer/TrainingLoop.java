@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * <p>A batch whose loss or gradients are not finite is not applied: with {@code train.onNonFinite: skip} it is
  * counted and reported in the progress events; with {@code stop} the run ends (a group: with its next round) with
  * a final checkpoint of the last finite parameters that says why. With {@code train.patience} the run ends the same
- * way once that many evaluations in a row did not improve the spec's metric. After the run the trainer stays up
- * and keeps applying checkpoint retention as evaluations arrive.
+ * way once that many evaluations in a row did not improve the spec's metric. A trainer alone then goes on with the
+ * next segment (the data after the next end-of-data marker; see {@link SoloCoordinator}); after a group's run the
+ * trainer stays up and keeps applying checkpoint retention as evaluations arrive.
  */
 @ApplicationScoped
 public class TrainingLoop implements TrainingCoordinator.Checkpoints {
@@ -116,10 +117,17 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
             complete = !coordinator.start(run, this);
             schedule = new CheckpointSchedule(spec.train().checkpointEvery(), spec.train().checkpointEverySeconds(),
                     run.progress.step());
-            state.set(run.started() ? TrainerState.Phase.TRAINING : TrainerState.Phase.WAITING_FOR_DATA,
-                    spec.train().sync() == null ? "training alone" : "a member of the trainer group");
-            while (polling.running() && !complete) {
+            evaluations.countAfter(run.progress.step());
+            String role = spec.train().sync() == null ? "training alone" : "a member of the trainer group";
+            state.set(run.started() ? TrainerState.Phase.TRAINING : TrainerState.Phase.WAITING_FOR_DATA, role);
+            while (polling.running()) {
+                if (complete && !goOnWithNextSegment()) {
+                    break;
+                }
                 DirectBatch batch = coordinator.next(Duration.ofMillis(500));
+                if (batch != null && state.phase() == TrainerState.Phase.WAITING_FOR_DATA) {
+                    state.set(TrainerState.Phase.TRAINING, role);
+                }
                 String stop = batch == null ? null : steps.train(run, coordinator, batch);
                 if (stop != null) {
                     requestStop(stop);
@@ -146,6 +154,22 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
             coordinator.close();
             evaluations.close();
         }
+    }
+
+    /**
+     * After a segment's final checkpoint: true when the coordinator goes on with the next segment (the trainer
+     * waits for its data, and early stopping counts afresh), false when the run is over.
+     */
+    private boolean goOnWithNextSegment() {
+        String next = coordinator.nextSegment();
+        if (next == null) {
+            return false;
+        }
+        complete = false;
+        stopRequested = false;
+        evaluations.countAfter(run.progress.step());
+        state.set(TrainerState.Phase.WAITING_FOR_DATA, next);
+        return true;
     }
 
     /** With {@code train.patience}: ends the run once early stopping says so. */

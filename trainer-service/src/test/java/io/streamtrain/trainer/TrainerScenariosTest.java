@@ -107,8 +107,67 @@ class TrainerScenariosTest {
                     .endsWith("(train.onNonFinite: stop)");
             assertThat(last.lineageCount()).isEqualTo(batches.size());
             assertThat(last.step()).isEqualTo(6);
-            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.COMPLETE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == ended(mode));
+            if (mode == Mode.ALONE) {
+                // The rest of the stopped segment is not trained; the next segment is, for its epochs.
+                endOfData(pipeline);
+                List<Batch> next = SumSignBatches.batches(pipeline, "next", 3, 16, 7);
+                next.forEach(batch -> publish(batch, 1));
+                endOfData(pipeline);
+                CheckpointEvent segment2 = awaitFinals(pipeline, 2).get(1);
+                assertThat(segment2.stopReason()).isEqualTo("completed 5 epochs of segment 2");
+                assertThat(segment2.lineageCount()).isEqualTo(6 + 5 * 3);
+                assertThat(lineage(segment2)).noneMatch(line -> line.contains("later"));
+            }
         }
+    }
+
+    /**
+     * A trainer alone trains each segment (the data up to an end-of-data marker) for its epochs, closes it with a
+     * final checkpoint and waits for the next; restarted after that, it goes on with the next segment.
+     */
+    @Test
+    void aTrainerAloneTrainsEachSegmentForItsEpochsAndGoesOnAfterARestart() throws Exception {
+        String pipeline = "segments";
+        List<String> expected = new ArrayList<>();
+        List<Batch> first = publishStatsAndBatches(pipeline, 6);
+        endOfData(pipeline);
+        try (TrainerHarness trainer = trainer(pipeline, Mode.ALONE, "epochs: 2")) {
+            CheckpointEvent one = awaitFinals(pipeline, 1).get(0);
+            expected.addAll(twoEpochs(first));
+            assertThat(lineage(one)).containsExactlyElementsOf(expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.WAITING_FOR_DATA);
+            List<Batch> second = SumSignBatches.batches(pipeline, "second", 4, 16, 21);
+            second.forEach(batch -> publish(batch, 1));
+            endOfData(pipeline);
+            CheckpointEvent two = awaitFinals(pipeline, 2).get(1);
+            expected.addAll(twoEpochs(second));
+            assertThat(two.stopReason()).isEqualTo("completed 2 epochs of segment 2");
+            assertThat(lineage(two)).containsExactlyElementsOf(expected);
+        }
+        List<Batch> third = SumSignBatches.batches(pipeline, "third", 3, 16, 22);
+        third.forEach(batch -> publish(batch, 0));
+        endOfData(pipeline);
+        try (TrainerHarness restarted = trainer(pipeline, Mode.ALONE, "epochs: 2")) {
+            CheckpointEvent three = awaitFinals(pipeline, 3).get(2);
+            expected.addAll(twoEpochs(third));
+            assertThat(lineage(three)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    private static List<String> twoEpochs(List<Batch> batches) {
+        List<String> lines = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (Batch batch : batches) {
+                lines.add(epoch + " " + batch.batchId());
+            }
+        }
+        return lines;
+    }
+
+    /** How a stopped run ends: a trainer alone waits for the next segment, a group is complete. */
+    private static TrainerState.Phase ended(Mode mode) {
+        return mode == Mode.ALONE ? TrainerState.Phase.WAITING_FOR_DATA : TrainerState.Phase.COMPLETE;
     }
 
     @ParameterizedTest
@@ -156,7 +215,7 @@ class TrainerScenariosTest {
             CheckpointEvent last = awaitFinal(pipeline);
             assertThat(last.stopReason()).isEqualTo("early stop: accuracy did not improve for 2 evaluations (best"
                     + " 0.500000 at " + evaluated + ")");
-            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.COMPLETE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == ended(mode));
         }
     }
 
@@ -317,6 +376,13 @@ class TrainerScenariosTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints(pipeline).stream()
                 .anyMatch(CheckpointEvent::finalCheckpoint));
         return checkpoints(pipeline).stream().filter(CheckpointEvent::finalCheckpoint).findFirst().orElseThrow();
+    }
+
+    /** The first {@code count} final checkpoints, once there are that many. */
+    private static List<CheckpointEvent> awaitFinals(String pipeline, int count) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints(pipeline).stream()
+                .filter(CheckpointEvent::finalCheckpoint).count() >= count);
+        return checkpoints(pipeline).stream().filter(CheckpointEvent::finalCheckpoint).limit(count).toList();
     }
 
     private static List<String> lineage(CheckpointEvent checkpoint) throws Exception {
