@@ -57,6 +57,14 @@ public final class Topics {
         return "streamtrain-trainer-" + pipeline;
     }
 
+    /**
+     * The consumer group a trainer without {@code train.sync} holds while it lives, so that a second trainer of the
+     * pipeline sees it and refuses to start.
+     */
+    public static String soleTrainerGroup(String pipeline) {
+        return "streamtrain-trainer-alone-" + pipeline;
+    }
+
     private Topics() {
     }
 }

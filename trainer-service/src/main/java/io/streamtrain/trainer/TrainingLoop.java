@@ -51,6 +51,8 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private EvaluationWatch evaluations;
     private CheckpointSchedule schedule;
     private PollingThread loop;
+    private final String instanceId;
+    private SoleTrainerClaim claim;
     private boolean complete;
     private boolean stopRequested;
 
@@ -58,7 +60,9 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                         ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads,
                         @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes,
-                        @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness) {
+                        @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness,
+                        @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
+        this.instanceId = instanceId;
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
         this.feedNiceness = ThreadNiceness.requireValid(feedNiceness, "streamtrain.trainer.feed-niceness");
         this.state = state;
@@ -70,15 +74,25 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     }
 
     void onStart(@Observes StartupEvent event) {
-        start();
+        try {
+            start();
+        } catch (SoleTrainerClaim.Refused e) {
+            LOG.errorf("trainer-service does not start: %s", e.getMessage());
+            state.set(TrainerState.Phase.FAILED, e.getMessage());
+            Quarkus.asyncExit(2);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         stop();
     }
 
-    /** Starts the loop on its own thread. */
+    /**
+     * Starts the loop on its own thread; fails with {@link SoleTrainerClaim.Refused} when another trainer of the
+     * pipeline runs and they do not both sync.
+     */
     void start() {
+        claim = SoleTrainerClaim.claim(kafka, spec.pipeline(), instanceId, spec.train().sync() != null);
         String client = "trainer-evaluations-" + spec.pipeline();
         if (spec.train().sync() == null) {
             coordinator = new SoloCoordinator(spec, kafka, checkpoints, threads, prefetchBytes, feedNiceness);
@@ -101,6 +115,7 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         coordinator.wakeup();
         evaluations.wakeup();
         loop.stop();
+        claim.close();
     }
 
     private static String memberId() {

@@ -1,6 +1,7 @@
 package io.streamtrain.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtrain.contracts.CheckpointEvent;
@@ -152,6 +153,30 @@ class TrainerScenariosTest {
             CheckpointEvent three = awaitFinals(pipeline, 3).get(2);
             expected.addAll(twoEpochs(third));
             assertThat(lineage(three)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * A second trainer of a pipeline whose trainer trains alone refuses to start, naming train.sync: alone it would
+     * train the same batches and write the same checkpoint ids; as a group member it would not be averaged with it.
+     * The same trainer restarted under its own instance id is not refused.
+     */
+    @Test
+    void aSecondTrainerOfAPipelineWithoutSyncRefusesToStart() throws Exception {
+        String pipeline = "sole";
+        publishStatsAndBatches(pipeline, 2);
+        try (TrainerHarness first = trainer(pipeline, Mode.ALONE, "epochs: 1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.phase() == TrainerState.Phase.TRAINING);
+            assertThatThrownBy(() -> new TrainerHarness(spec(pipeline, Mode.ALONE, "epochs: 1"), kafka, checkpointDir,
+                    "another-trainer")).isInstanceOf(SoleTrainerClaim.Refused.class)
+                    .hasMessageContaining("another trainer of pipeline 'sole' is running (trainer-sole at")
+                    .hasMessageContaining("need train.sync in the spec");
+            assertThatThrownBy(() -> new TrainerHarness(spec(pipeline, Mode.GROUP_OF_ONE, "epochs: 1"), kafka,
+                    checkpointDir, "a-group-member")).isInstanceOf(SoleTrainerClaim.Refused.class)
+                    .hasMessageContaining("it trains alone, without train.sync");
+        }
+        try (TrainerHarness restarted = trainer(pipeline, Mode.ALONE, "epochs: 1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> restarted.phase() == TrainerState.Phase.TRAINING);
         }
     }
 
@@ -313,6 +338,10 @@ class TrainerScenariosTest {
     }
 
     private TrainerHarness trainer(String pipeline, Mode mode, String trainKeys) throws Exception {
+        return new TrainerHarness(spec(pipeline, mode, trainKeys), kafka, checkpointDir, pipeline);
+    }
+
+    private static io.streamtrain.pipeline.spec.PipelineSpec spec(String pipeline, Mode mode, String trainKeys) {
         String spec = """
                 pipeline: %s
                 data:
@@ -326,7 +355,7 @@ class TrainerScenariosTest {
                   checkpointEvery: 5
                   %s%s
                 """.formatted(pipeline, trainKeys, mode.syncSection);
-        return new TrainerHarness(SpecLoader.parse(spec), kafka, checkpointDir, pipeline);
+        return SpecLoader.parse(spec);
     }
 
     private static List<Batch> publishStatsAndBatches(String pipeline, int count) {
