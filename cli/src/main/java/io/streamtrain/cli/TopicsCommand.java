@@ -26,15 +26,18 @@ import picocli.CommandLine.Option;
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Create the pipeline's topics on a broker, or check them with --check.",
         footer = {"", "Examples:",
-                "  ./streamtrain topics --kafka localhost:9092                # create what is missing",
-                "  ./streamtrain topics --kafka localhost:9092 --trainers 4   # 4 train partitions, at least",
-                "  ./streamtrain topics --kafka localhost:9092 --check        # change nothing, exit 1 on a problem",
-                "", "The train batch topic gets a partition per trainer (at least --trainers); every other topic has",
-                "one; streamtrain.stats.v1 and streamtrain.models.v1 are compacted; retention is the broker's",
-                "default. Existing topics are never deleted or reconfigured; a misconfigured one is named.",
-                "Security settings come from $KAFKA_SECURITY_PROTOCOL, $KAFKA_SASL_* and $KAFKA_SSL_*.",
-                "", "Exit codes: 0 every topic as it must be, 1 a topic missing or misconfigured (named) or no",
-                "answer from Kafka, 2 bad usage or Kafka refused the login."})
+                "  ./streamtrain topics --kafka localhost:9092              # create the missing",
+                "  ./streamtrain topics --kafka localhost:9092 --trainers 4 # 4 trainers",
+                "  ./streamtrain topics --kafka localhost:9092 --check      # change nothing",
+                "", "The train batch topic gets a partition per trainer (--trainers, at least),",
+                "every other topic one; streamtrain.stats.v1 and streamtrain.models.v1 are",
+                "compacted; ingest and sync take messages up to 8 MiB; retention is the",
+                "broker's default. Existing topics are never deleted or reconfigured: a",
+                "misconfigured one is named. Security settings come from",
+                "$KAFKA_SECURITY_PROTOCOL, $KAFKA_SASL_* and $KAFKA_SSL_*.",
+                "", "Exit codes: 0 every topic as it must be, 1 a topic missing or",
+                "misconfigured (named) or no answer from Kafka, 2 bad usage or Kafka",
+                "refused the login."})
 public final class TopicsCommand implements Callable<Integer> {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

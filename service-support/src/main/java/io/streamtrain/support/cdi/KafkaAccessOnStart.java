@@ -44,6 +44,7 @@ public class KafkaAccessOnStart {
     private static void awaitTopics(KafkaSettings kafka, RequiredTopics required, Duration wait)
             throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
+        String logged = null;
         try (Admin admin = TopicPresence.admin(kafka, "streamtrain-start-check", ASK_TIMEOUT)) {
             while (true) {
                 TopicPresence.Status status = TopicPresence.check(admin, kafka.bootstrapServers(), required,
@@ -58,7 +59,11 @@ public class KafkaAccessOnStart {
                             + "); is the broker running? Create the topics with ./streamtrain topics --kafka "
                             + kafka.bootstrapServers());
                 }
-                LOG.infof("waiting for Kafka and this service's topics: %s", status.reason());
+                if (!status.reason().equals(logged)) {
+                    LOG.infof("waiting up to %d s for Kafka and this service's topics: %s", wait.toSeconds(),
+                            status.reason());
+                    logged = status.reason();
+                }
                 Thread.sleep(RETRY_MILLIS);
             }
         }
