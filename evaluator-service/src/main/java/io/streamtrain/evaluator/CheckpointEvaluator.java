@@ -1,7 +1,6 @@
 package io.streamtrain.evaluator;
 
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
@@ -26,14 +25,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Evaluates each checkpoint. In: checkpoint events from {@code streamtrain.checkpoints.v1}. Out: an evaluation
  * event with the checkpoint's metrics on the validation set and the gate's verdict; when it beats the champion
  * (both scored on the same rows), the new champion on {@code streamtrain.models.v1}. A final checkpoint is
- * scored only on the complete validation set. A checkpoint that cannot be read gets an ERROR verdict.
+ * scored only on the complete validation set. A checkpoint that cannot be read gets an ERROR verdict. Each
+ * checkpoint is evaluated once: one delivered again (a restart before its offset was committed) is skipped.
  */
 @ApplicationScoped
 public class CheckpointEvaluator {
@@ -87,9 +86,8 @@ public class CheckpointEvaluator {
         });
     }
 
-    @Incoming("checkpoints")
-    @Blocking(ordered = true)
-    public void onCheckpoint(byte[] payload) throws InterruptedException {
+    /** Evaluates one checkpoint event from {@link CheckpointFeed}, unless it has been evaluated before. */
+    void onCheckpoint(byte[] payload) throws InterruptedException {
         CheckpointEvent checkpoint;
         try {
             checkpoint = EventCodec.fromBytes(payload, CheckpointEvent.class);
@@ -97,7 +95,7 @@ public class CheckpointEvaluator {
             LOG.warnf("skipping an unreadable checkpoint event: %s", e.getMessage());
             return;
         }
-        if (!spec.pipeline().equals(checkpoint.pipeline())) {
+        if (!spec.pipeline().equals(checkpoint.pipeline()) || decidedBefore(checkpoint)) {
             return;
         }
         if (checkpoint.finalCheckpoint() && !validation.awaitComplete(finalWait)) {
@@ -105,7 +103,25 @@ public class CheckpointEvaluator {
                     finalWait, checkpoint.checkpointId(), validation.rows());
         }
         validation.awaitRows(finalWait);
-        publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
+        synchronized (this) {
+            if (!decidedBefore(checkpoint)) {
+                publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
+            }
+        }
+    }
+
+    /**
+     * True, with a log line, when the checkpoint has an evaluation already (on the topic, so also from before a
+     * restart) or is the champion: it was delivered again and is not scored again, nor against itself.
+     */
+    private synchronized boolean decidedBefore(CheckpointEvent checkpoint) {
+        boolean evaluated = history.evaluated(checkpoint.checkpointId());
+        boolean isChampion = champion != null && champion.model().checkpointId().equals(checkpoint.checkpointId());
+        if (evaluated || isChampion) {
+            LOG.infof("checkpoint %s of '%s' delivered again; it %s: skipped", checkpoint.checkpointId(),
+                    spec.pipeline(), evaluated ? "has its evaluation already" : "is the champion");
+        }
+        return evaluated || isChampion;
     }
 
     /**
