@@ -13,11 +13,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -27,7 +30,8 @@ import org.jboss.logging.Logger;
  * in the group {@code streamtrain-evaluator-service-<pipeline>}, as its static member {@code streamtrain.instance-id}
  * (a restart under the same id gets the partition back at once). Out: each event's offset, committed once the
  * event is handled; a failed commit is retried ({@link OffsetCommits}). An event handled but not committed (a kill,
- * a broker restart) comes again and the evaluator skips it. Starts after the evaluator restored its champion.
+ * a broker restart) comes again and the evaluator skips it. Starts after the evaluator restored its champion;
+ * on each assignment the evaluator first catches up with what other replicas evaluated.
  */
 @ApplicationScoped
 public class CheckpointFeed {
@@ -55,7 +59,19 @@ public class CheckpointFeed {
         // One event per poll: an evaluation can take a minute, far below max.poll.interval.ms.
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         consumer = new KafkaConsumer<>(settings);
-        consumer.subscribe(List.of(Topics.CHECKPOINTS));
+        consumer.subscribe(List.of(Topics.CHECKPOINTS), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // Nothing held: every handled event is committed before the next poll.
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (!partitions.isEmpty()) {
+                    evaluator.resume();
+                }
+            }
+        });
         loop = PollingThread.start("checkpoint-feed", this::run, consumer);
     }
 

@@ -65,6 +65,15 @@ public class EvaluationHistory {
         return Optional.ofNullable(champion);
     }
 
+    /** Forgets what it holds and reads the topics again (another replica may have published meanwhile). */
+    synchronized void reload() {
+        evaluations.clear();
+        evaluated.clear();
+        champion = null;
+        loaded = false;
+        load();
+    }
+
     private void load() {
         if (loaded) {
             return;
