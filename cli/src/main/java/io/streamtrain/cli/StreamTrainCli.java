@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, ScaleCommand.class,
                 SuperviseCommand.class, StatusCommand.class, WatchCommand.class, PublishCommand.class,
                 PredictCommand.class, RejectedCommand.class, ReplayRejectedCommand.class,
-                ReportCommand.class, SchemaCommand.class, SignCommand.class, TokenCommand.class,
+                ReportCommand.class, SchemaCommand.class, SignCommand.class, TokenCommand.class, TopicsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 the pipeline failed, 2 bad usage or input."})
 public final class StreamTrainCli {

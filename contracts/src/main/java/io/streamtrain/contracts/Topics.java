@@ -26,7 +26,7 @@ public final class Topics {
     public static final String PROGRESS = "streamtrain.progress.v1";
     /** One {@link CheckpointEvent} per checkpoint written by a trainer. */
     public static final String CHECKPOINTS = "streamtrain.checkpoints.v1";
-    /** One {@link EvaluationEvent} per evaluated checkpoint. */
+    /** One {@link EvaluationEvent} per evaluated checkpoint (and one per manual override). Key: checkpoint id. */
     public static final String EVALUATIONS = "streamtrain.evaluations.v1";
     /** The champion model per pipeline ({@link ModelEvent}), compacted. Key: pipeline name. */
     public static final String MODELS = "streamtrain.models.v1";
@@ -55,6 +55,14 @@ public final class Topics {
      */
     public static String trainerGroup(String pipeline) {
         return "streamtrain-trainer-" + pipeline;
+    }
+
+    /**
+     * The consumer group a trainer without {@code train.sync} holds while it lives, so that a second trainer of the
+     * pipeline sees it and refuses to start.
+     */
+    public static String soleTrainerGroup(String pipeline) {
+        return "streamtrain-trainer-alone-" + pipeline;
     }
 
     private Topics() {

@@ -1,7 +1,6 @@
 package io.streamtrain.evaluator;
 
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.streamtrain.contracts.CheckpointEvent;
 import io.streamtrain.contracts.EvaluationEvent;
 import io.streamtrain.contracts.EventCodec;
@@ -21,19 +20,18 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Evaluates each checkpoint. In: checkpoint events from {@code streamtrain.checkpoints.v1}. Out: an evaluation
  * event with the checkpoint's metrics on the validation set and the gate's verdict; when it beats the champion
  * (both scored on the same rows), the new champion on {@code streamtrain.models.v1}. A final checkpoint is
- * scored only on the complete validation set. A checkpoint that cannot be read gets an ERROR verdict.
+ * scored only on the complete validation set. A checkpoint that cannot be read gets an ERROR verdict. Each
+ * checkpoint is evaluated once: one delivered again (a restart before its offset was committed) is skipped.
  */
 @ApplicationScoped
 public class CheckpointEvaluator {
@@ -51,6 +49,7 @@ public class CheckpointEvaluator {
     private final CheckpointLoader checkpoints;
     private final StatsLookup statsLookup;
     private final RowLayouts layouts;
+    private final EvaluationEvents events;
 
     public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
                                EvaluationPublisher publisher, EvaluationHistory history, CheckpointLoader checkpoints,
@@ -61,6 +60,7 @@ public class CheckpointEvaluator {
         this.statsLookup = new StatsLookup(kafka);
         this.layouts = new RowLayouts(spec.pipeline(), statsLookup);
         this.spec = spec;
+        this.events = new EvaluationEvents(spec);
         this.serving = serving;
         this.validation = validation;
         this.publisher = publisher;
@@ -76,9 +76,27 @@ public class CheckpointEvaluator {
      */
     void onStart(@Observes StartupEvent event) {
         Engines.pytorch(threads);
-        history.champion().ifPresent(latest -> {
+        restoreChampion();
+    }
+
+    /**
+     * Catches up with the topics when this instance is given the checkpoints (another replica may have evaluated
+     * and promoted since it started): the evaluated checkpoints and the registered champion.
+     */
+    synchronized void resume() {
+        history.reload();
+        restoreChampion();
+    }
+
+    private synchronized void restoreChampion() {
+        history.champion().filter(latest -> champion == null
+                || !champion.model().checkpointId().equals(latest.checkpointId())).ifPresent(latest -> {
             try {
-                champion = new Champion(latest, checkpoints.load(latest.path(), latest.sha256()));
+                Champion restored = new Champion(latest, checkpoints.load(latest.path(), latest.sha256()));
+                if (champion != null) {
+                    champion.network().close();
+                }
+                champion = restored;
                 LOG.infof("restored champion %s of '%s'", latest.checkpointId(), spec.pipeline());
             } catch (Exception e) {
                 LOG.warnf("cannot load the registered champion %s (%s); the next checkpoint that passes becomes "
@@ -87,9 +105,8 @@ public class CheckpointEvaluator {
         });
     }
 
-    @Incoming("checkpoints")
-    @Blocking(ordered = true)
-    public void onCheckpoint(byte[] payload) throws InterruptedException {
+    /** Evaluates one checkpoint event from {@link CheckpointFeed}, unless it has been evaluated before. */
+    void onCheckpoint(byte[] payload) throws InterruptedException {
         CheckpointEvent checkpoint;
         try {
             checkpoint = EventCodec.fromBytes(payload, CheckpointEvent.class);
@@ -97,7 +114,7 @@ public class CheckpointEvaluator {
             LOG.warnf("skipping an unreadable checkpoint event: %s", e.getMessage());
             return;
         }
-        if (!spec.pipeline().equals(checkpoint.pipeline())) {
+        if (!spec.pipeline().equals(checkpoint.pipeline()) || decidedBefore(checkpoint)) {
             return;
         }
         if (checkpoint.finalCheckpoint() && !validation.awaitComplete(finalWait)) {
@@ -105,7 +122,25 @@ public class CheckpointEvaluator {
                     finalWait, checkpoint.checkpointId(), validation.rows());
         }
         validation.awaitRows(finalWait);
-        publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
+        synchronized (this) {
+            if (!decidedBefore(checkpoint)) {
+                publisher.evaluation(evaluate(checkpoint, validation.snapshot()));
+            }
+        }
+    }
+
+    /**
+     * True, with a log line, when the checkpoint has an evaluation already (on the topic, so also from before a
+     * restart) or is the champion: it was delivered again and is not scored again, nor against itself.
+     */
+    private synchronized boolean decidedBefore(CheckpointEvent checkpoint) {
+        boolean evaluated = history.evaluated(checkpoint.checkpointId());
+        boolean isChampion = champion != null && champion.model().checkpointId().equals(checkpoint.checkpointId());
+        if (evaluated || isChampion) {
+            LOG.infof("checkpoint %s of '%s' delivered again; it %s: skipped", checkpoint.checkpointId(),
+                    spec.pipeline(), evaluated ? "has its evaluation already" : "is the champion");
+        }
+        return evaluated || isChampion;
     }
 
     /**
@@ -122,15 +157,8 @@ public class CheckpointEvaluator {
                 layouts.inLayoutOf(network.manifest().stats(), rows), new FeatureEncoder(scoring));
         String why = "manual override: " + reason;
         crown(checkpoint, network, result == null ? Map.of() : result.metrics(), ModelEvent.BY_OVERRIDE, reason);
-        Metric metric = spec.evaluate().metric();
-        Map<String, Double> metrics = result == null ? Map.of() : result.metrics();
-        EvaluationEvent event = new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
-                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result == null ? 0 : result.rows(),
-                metrics, result == null || result.confusionMatrix() == null ? null
-                        : scoring.label().classes(),
-                result == null ? null : result.confusionMatrix(), Verdict.PROMOTED, metric.key(),
-                metrics.get(metric.key()), null, why, System.currentTimeMillis(),
-                result == null ? null : result.perClass(), result == null ? null : result.residuals(), null);
+        EvaluationEvent event = events.override(checkpoint, result, scoring == null ? null
+                : scoring.label().classes(), why);
         publisher.evaluation(event);
         LOG.infof("checkpoint %s is champion of '%s' by %s", checkpoint.checkpointId(), spec.pipeline(), why);
         return event;
@@ -157,11 +185,11 @@ public class CheckpointEvaluator {
             network = checkpoints.load(checkpoint.path(), checkpoint.sha256());
         } catch (Exception e) {
             LOG.errorf("checkpoint %s cannot be evaluated: %s", checkpoint.checkpointId(), e.getMessage());
-            return error(checkpoint, "cannot load the checkpoint: " + e.getMessage());
+            return events.error(checkpoint, "cannot load the checkpoint: " + e.getMessage());
         }
         if (rows.isEmpty()) {
             network.close();
-            return error(checkpoint, "no validation rows to evaluate on");
+            return events.error(checkpoint, "no validation rows to evaluate on");
         }
         FeatureEncoder encoder = new FeatureEncoder(scoringStats(network, rows));
         EvaluationResult result;
@@ -173,7 +201,7 @@ public class CheckpointEvaluator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             network.close();
-            return error(checkpoint, "interrupted while reading the statistics of the validation rows");
+            return events.error(checkpoint, "interrupted while reading the statistics of the validation rows");
         }
         GateDecision decision = GateDecision.decide(spec.evaluate(), spec.train().seed(), result, championResult);
         if (decision.verdict() == Verdict.PROMOTED) {
@@ -183,7 +211,7 @@ public class CheckpointEvaluator {
         }
         LOG.infof("checkpoint %s: %s = %.4f on %d rows: %s", checkpoint.checkpointId(), metric.key(),
                 result.metrics().get(metric.key()), result.rows(), decision.verdict());
-        return event(checkpoint, result, encoder.stats().label().classes(), decision);
+        return events.decided(checkpoint, result, encoder.stats().label().classes(), decision);
     }
 
     /**
@@ -208,21 +236,5 @@ public class CheckpointEvaluator {
             }
         }
         return newest;
-    }
-
-    private EvaluationEvent error(CheckpointEvent checkpoint, String reason) {
-        return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
-                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), 0, Map.of(), null, null,
-                Verdict.ERROR, spec.evaluate().metric().key(), null, null, reason, System.currentTimeMillis());
-    }
-
-    private EvaluationEvent event(CheckpointEvent checkpoint, EvaluationResult result, List<String> classes,
-                                  GateDecision decision) {
-        return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
-                checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), result.rows(), result.metrics(),
-                result.confusionMatrix() == null ? null : classes, result.confusionMatrix(), decision.verdict(),
-                decision.report().metric(), decision.report().value(), decision.report().championValue(),
-                decision.reason(), System.currentTimeMillis(), result.perClass(), result.residuals(),
-                decision.report());
     }
 }

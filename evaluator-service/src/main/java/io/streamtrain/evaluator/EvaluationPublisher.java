@@ -13,10 +13,10 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * Publishes what the evaluator decides. Out: evaluation events on {@code streamtrain.evaluations.v1} and the
- * champion on the compacted {@code streamtrain.models.v1} (key: pipeline), each acknowledged before returning.
- * The model is written before the evaluation that announces it, so a reader of the evaluation finds it. Both are
- * also kept in the {@link EvaluationHistory} the HTTP API answers from.
+ * Publishes what the evaluator decides. Out: evaluation events on {@code streamtrain.evaluations.v1} (key:
+ * checkpoint id) and the champion on the compacted {@code streamtrain.models.v1} (key: pipeline), each acknowledged
+ * before returning. The model is written before the evaluation that announces it, so a reader of the evaluation
+ * finds it. Both are also kept in the {@link EvaluationHistory} the HTTP API answers from.
  */
 @ApplicationScoped
 public class EvaluationPublisher {
@@ -32,18 +32,18 @@ public class EvaluationPublisher {
     }
 
     void champion(ModelEvent model) {
-        send(Topics.MODELS, EventCodec.toBytes(model));
+        send(Topics.MODELS, spec.pipeline(), EventCodec.toBytes(model));
         history.champion(model);
     }
 
     void evaluation(EvaluationEvent evaluation) {
-        send(Topics.EVALUATIONS, EventCodec.toBytes(evaluation));
+        send(Topics.EVALUATIONS, evaluation.checkpointId(), EventCodec.toBytes(evaluation));
         history.record(evaluation);
     }
 
-    private void send(String topic, byte[] value) {
+    private void send(String topic, String key, byte[] value) {
         try {
-            producer.send(Messages.data(topic, spec.pipeline(), spec.pipeline(), value)).get();
+            producer.send(Messages.data(topic, spec.pipeline(), key, value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + topic, e);

@@ -29,10 +29,11 @@ import org.jboss.logging.Logger;
  * training thread, and the buffers are given back with {@link #release} after the step.
  *
  * <p>At a partition's end-of-data marker the feed pauses that partition and drops whatever follows it. Once every
- * partition has delivered its marker it reads the next epoch from the beginning right away, behind the markers in
- * the queue, so the trainer finds it there when it turns the epoch (nothing past the last epoch is trained on:
- * the trainer stops first). Markers that come before any batch ever was trained on are followed by whatever is
- * published after them instead. After {@link #start} only the feed's thread touches the consumers.
+ * partition has delivered its marker it reads the next epoch from the start of the segment right away, behind the
+ * markers in the queue, so the trainer finds it there when it turns the epoch (after the last epoch the trainer
+ * repositions the feed after the markers, where the next segment starts). Markers that end a segment of which
+ * nothing was trained (no batch, or the rest of a stopped one) are followed by whatever is published after them
+ * instead. After {@link #start} only the feed's thread touches the consumers.
  *
  * <p>In a group of trainers the sync rounds, not the markers, end an epoch: that feed only pauses a partition at
  * its marker, and the trainer tells it what to read with {@link #reposition} (the partitions it owns now, from
@@ -48,8 +49,11 @@ final class BatchFeed implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(BatchFeed.class);
 
+    /** What a repositioning starts: more of the same segment, a new segment, or skipping to the next one. */
+    enum Start { CONTINUE, NEW_SEGMENT, SKIP_TO_NEXT_SEGMENT }
+
     /** What to read from a repositioning on: partitions from offsets (null: the beginning), some paused. */
-    private record Positions(Map<Integer, Long> from, Set<Integer> ended, long generation) {
+    private record Positions(Map<Integer, Long> from, Set<Integer> ended, long generation, Start start) {
     }
 
     private final String pipeline;
@@ -59,6 +63,12 @@ final class BatchFeed implements AutoCloseable {
     private final int niceness;
     private final boolean epochsByMarkers;
     private final BlockingQueue<Positions> repositions = new LinkedBlockingQueue<>();
+    /** Where each epoch of the current segment starts, per partition (absent: the beginning; feed thread only). */
+    private final Map<Integer, Long> segmentStart = new HashMap<>();
+    /** The offset after each partition's newest marker (feed thread only). */
+    private final Map<Integer, Long> afterMarker = new HashMap<>();
+    /** Batches read now are not trained (the rest of a stopped segment): they do not make markers replay. */
+    private boolean skipping;
     /** The repositioning reading follows now (feed thread only). */
     private long generation;
     private KafkaConsumer<String, ByteBuffer> consumer;
@@ -96,8 +106,21 @@ final class BatchFeed implements AutoCloseable {
      * whether the run has trained on a batch (restored from a checkpoint), so markers end an epoch.
      */
     void start(Set<Integer> endedPartitions, boolean trainedBefore) {
+        start(endedPartitions, trainedBefore, Map.of(), false);
+    }
+
+    /**
+     * The same within a segment that starts at {@code segmentStarts} (each epoch replays from there); with
+     * {@code skipToNextSegment} the batches up to the next markers are handed out but do not count as trained.
+     */
+    void start(Set<Integer> endedPartitions, boolean trainedBefore, Map<Integer, Long> segmentStarts,
+               boolean skipToNextSegment) {
         ended.addAll(endedPartitions);
-        trained = trainedBefore;
+        // A paused partition stands right after its marker.
+        endedPartitions.forEach(p -> afterMarker.put(p, consumer.position(new TopicPartition(Topics.BATCHES_TRAIN, p))));
+        trained = trainedBefore && !skipToNextSegment;
+        skipping = skipToNextSegment;
+        segmentStart.putAll(segmentStarts);
         spare.assign(consumer.assignment());
         spare.pause(spare.assignment());
         thread.start();
@@ -118,7 +141,15 @@ final class BatchFeed implements AutoCloseable {
      * training thread; the feed's thread applies it before its next fetch.
      */
     void reposition(Map<Integer, Long> from, Set<Integer> ended) {
-        repositions.add(new Positions(new HashMap<>(from), Set.copyOf(ended), queue.newGeneration()));
+        reposition(from, ended, Start.CONTINUE);
+    }
+
+    /**
+     * The same, starting a new segment at {@code from} ({@link Start#NEW_SEGMENT}: later epochs replay from there)
+     * or reading on to the next segment without training ({@link Start#SKIP_TO_NEXT_SEGMENT}: after a stop).
+     */
+    void reposition(Map<Integer, Long> from, Set<Integer> ended, Start start) {
+        repositions.add(new Positions(new HashMap<>(from), Set.copyOf(ended), queue.newGeneration(), start));
     }
 
     /** Gives back the buffer of a batch that has been trained on (or skipped), for the next batches. */
@@ -169,10 +200,11 @@ final class BatchFeed implements AutoCloseable {
         if (!queue.offer(item, () -> running)) {
             return;
         }
-        if (item.kind() == FeedItem.Kind.BATCH) {
+        if (item.kind() == FeedItem.Kind.BATCH && !skipping) {
             trained = true;
         } else if (item.kind() == FeedItem.Kind.END_OF_DATA) {
             ended.add(item.partition());
+            afterMarker.put(item.partition(), item.offset() + 1);
             consumer.pause(List.of(new TopicPartition(Topics.BATCHES_TRAIN, item.partition())));
             if (epochsByMarkers && ended.size() == consumer.assignment().size()) {
                 nextEpoch();
@@ -213,26 +245,37 @@ final class BatchFeed implements AutoCloseable {
         List<TopicPartition> partitions = positions.from().keySet().stream()
                 .map(p -> new TopicPartition(Topics.BATCHES_TRAIN, p)).toList();
         consumer.assign(partitions);
-        for (TopicPartition partition : partitions) {
-            Long offset = positions.from().get(partition.partition());
-            if (offset == null) {
-                consumer.seekToBeginning(List.of(partition));
-            } else {
-                consumer.seek(partition, offset);
-            }
-        }
+        seek(consumer, positions.from());
         consumer.resume(partitions);
         consumer.pause(partitions.stream().filter(p -> positions.ended().contains(p.partition())).toList());
         ended.clear();
         ended.addAll(positions.ended());
+        positions.ended().stream().filter(p -> positions.from().get(p) != null)
+                .forEach(p -> afterMarker.put(p, positions.from().get(p)));
         generation = positions.generation();
         consumerLag = 0;
+        if (positions.start() == Start.NEW_SEGMENT) {
+            segmentStart.clear();
+            segmentStart.putAll(positions.from());
+        }
+        if (positions.start() != Start.CONTINUE) {
+            trained = false;
+            skipping = positions.start() == Start.SKIP_TO_NEXT_SEGMENT;
+        }
     }
 
-    /** Every partition delivered its marker: read on from the beginning (or, before any batch, after them). */
+    /**
+     * Every partition delivered its marker: read the segment again from its start; or, when nothing of it was
+     * trained (markers before any batch, or the rest of a stopped segment), read on after the markers, where the
+     * next segment starts.
+     */
     private void nextEpoch() {
         ended.clear();
         if (!trained) {
+            skipping = false;
+            segmentStart.clear();
+            segmentStart.putAll(afterMarker);
+            seek(consumer, afterMarker);
             consumer.resume(consumer.assignment());
             return;
         }
@@ -241,7 +284,19 @@ final class BatchFeed implements AutoCloseable {
         spare = finished;
         spare.pause(spare.assignment());
         consumer.resume(consumer.assignment());
-        consumer.seekToBeginning(consumer.assignment());
+        seek(consumer, segmentStart);
+    }
+
+    /** Positions every assigned partition at its offset in {@code offsets}, or at the beginning without one. */
+    private static void seek(KafkaConsumer<String, ByteBuffer> consumer, Map<Integer, Long> offsets) {
+        for (TopicPartition partition : consumer.assignment()) {
+            Long offset = offsets.get(partition.partition());
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, offset);
+            }
+        }
     }
 
     /** Stops the thread and closes the consumers. */

@@ -16,14 +16,26 @@ final class EarlyStopping {
     private Double best;
     private String bestCheckpoint;
     private int withoutImprovement;
+    private long ignoreUpTo = -1;
 
     EarlyStopping(Metric metric, int patience) {
         this.metric = metric;
         this.patience = patience;
     }
 
+    /**
+     * Starts counting again: evaluations of checkpoints up to {@code step} (an earlier segment, or before a restart)
+     * no longer count.
+     */
+    void restartAfter(long step) {
+        ignoreUpTo = step;
+        best = null;
+        bestCheckpoint = null;
+        withoutImprovement = 0;
+    }
+
     void observe(EvaluationEvent evaluation) {
-        if (evaluation.verdict() == Verdict.ERROR || evaluation.value() == null) {
+        if (evaluation.verdict() == Verdict.ERROR || evaluation.value() == null || evaluation.step() <= ignoreUpTo) {
             return;
         }
         if (best == null || metric.improves(evaluation.value(), best)) {

@@ -52,6 +52,11 @@ final class EvaluationWatch implements AutoCloseable {
         }
     }
 
+    /** Early stopping counts only evaluations of checkpoints after {@code step} (a new segment, or a restart). */
+    void countAfter(long step) {
+        earlyStopping.restartAfter(step);
+    }
+
     /** Why training should stop now ({@code train.patience} exhausted), or null. */
     String stopReason() {
         return earlyStopping.stopReason();

@@ -152,10 +152,11 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
         reader.afterRound(result, local, rounds, !included && (awaited || dropLocalWork));
         run.progress.moveTo(rounds.epoch(), rounds.steps(), rounds.samples());
         complete = result.complete();
-        Occasion.Kind kind = complete ? Occasion.Kind.FINAL
+        Occasion.Kind kind = complete || result.segmentEnded() ? Occasion.Kind.FINAL
                 : result.epochEnded() ? Occasion.Kind.EPOCH_END : Occasion.Kind.STEP;
-        String reason = !complete ? null : result.stopReason() != null ? result.stopReason()
-                : "completed " + result.epoch() + " epochs with a group of " + result.members().size() + " trainer(s)";
+        String reason = kind != Occasion.Kind.FINAL ? null : result.stopReason() != null ? result.stopReason()
+                : "completed " + result.epoch() + " epochs" + (result.segment() > 1 ? " of segment "
+                + result.segment() : "") + " with a group of " + result.members().size() + " trainer(s)";
         report(result, kind, reason);
     }
 
@@ -205,11 +206,19 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
     }
 
     @Override
+    public String nextSegment() {
+        return complete ? null : "segment " + (rounds.segment() - 1) + " is complete; the group goes on with segment "
+                + rounds.segment() + ", the data published after its end-of-data marker";
+    }
+
+    @Override
     public ResumePoint resumePoint(boolean complete) {
         SyncRounds.Result result = applying != null ? applying : rounds.last();
+        // A segment's end is already behind the rounds (they stand at the next segment's start): only a stop
+        // completes the group's run.
         return new ResumePoint(rounds.epoch(), rounds.steps(), rounds.samples(), rounds.offsets(), rounds.finished(),
-                complete, rounds.lineage().count(), rounds.lineage().sha256(), result.round(), result.members(),
-                result.closedAtOffset());
+                complete && this.complete, rounds.lineage().count(), rounds.lineage().sha256(), result.round(),
+                result.members(), result.closedAtOffset(), rounds.segment(), rounds.segmentStart());
     }
 
     /** The partitions this member reads now. */

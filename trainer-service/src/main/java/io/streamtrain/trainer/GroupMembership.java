@@ -54,9 +54,14 @@ final class GroupMembership implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(properties);
     }
 
-    /** The number of train batch partitions. */
+    /** The number of train batch partitions; a missing topic (no partitions) is an error, never an empty stream. */
     int partitionCount() {
-        return consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60)).size();
+        int partitions = consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60)).size();
+        if (partitions == 0) {
+            throw new IllegalStateException(Topics.BATCHES_TRAIN + " does not exist (0 partitions): create the topics"
+                    + " with ./streamtrain topics --kafka HOST:PORT");
+        }
+        return partitions;
     }
 
     void join(Listener listener) {

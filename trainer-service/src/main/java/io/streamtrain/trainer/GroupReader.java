@@ -132,14 +132,15 @@ final class GroupReader implements AutoCloseable {
      * Reads every active partition from where the member stands ({@code local} work first, else the group's
      * offsets), or all from the beginning; what the feed had read ahead is dropped.
      */
-    void reposition(LocalWork local, SyncRounds rounds, boolean fromBeginning) {
+    void reposition(LocalWork local, SyncRounds rounds, boolean newEpoch) {
         Map<Integer, Long> from = new HashMap<>();
         Set<Integer> ended = new HashSet<>();
         Map<Integer, Long> group = rounds.offsets();
         List<Integer> groupFinished = rounds.finished();
         for (int partition : active) {
-            from.put(partition, fromBeginning ? null : local.offsets.getOrDefault(partition, group.get(partition)));
-            if (!fromBeginning && (groupFinished.contains(partition) || local.finished.contains(partition))) {
+            from.put(partition, newEpoch ? group.get(partition) : local.offsets.getOrDefault(partition,
+                    group.get(partition)));
+            if (!newEpoch && (groupFinished.contains(partition) || local.finished.contains(partition))) {
                 ended.add(partition);
             }
         }

@@ -78,7 +78,7 @@ final class GroupStart {
         StepRunner.grow(run, growth.stats(version), spec, threads);
     }
 
-    /** Restores the newest checkpoint into {@code run}; null when that checkpoint completed the run. */
+    /** Restores the newest checkpoint into {@code run}; null when that checkpoint completed the run (a stop). */
     SyncRounds restore(TrainingRun run, int partitions) throws InterruptedException, java.io.IOException {
         Optional<CheckpointWriter.Restorable> saved = checkpoints.newest();
         if (saved.isEmpty()) {
@@ -97,7 +97,7 @@ final class GroupStart {
         return new SyncRounds(partitions, spec.train().epochs(), resume.syncRound(),
                 resume.syncMembers() == null ? List.of() : resume.syncMembers(), resume.epoch(), resume.step(),
                 resume.samples(), resume.offsets(), resume.finished(), CheckpointPublisher.lineageOf(saved.get()),
-                growth);
+                growth).inSegment(resume.segment(), resume.segmentStart());
     }
 
     /** Opens the sync topic after the restored checkpoint and replays the rounds closed since into {@code rounds}. */

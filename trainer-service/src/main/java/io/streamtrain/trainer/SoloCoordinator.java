@@ -24,9 +24,11 @@ import org.jboss.logging.Logger;
 /**
  * A trainer that trains alone (no {@code train.sync}). In: every partition of {@code streamtrain.batches.train.v1},
  * read ahead by a {@link BatchFeed}, and the newest checkpoint. Out: the batches in order, and an occasion after
- * every applied step, while idle, at each epoch's end and at the run's end. An epoch ends when every partition has
- * delivered its end-of-data marker; the next epoch replays the topic from the beginning, until
- * {@code train.epochs}. Without markers it trains continuously.
+ * every applied step, while idle, at each epoch's end and at a segment's end. An epoch ends when every partition
+ * has delivered its end-of-data marker; the next epoch replays the segment from its start, until
+ * {@code train.epochs}: then a final checkpoint closes the segment and the trainer goes on with what is published
+ * after the markers, the next segment. Without markers it trains continuously. After a stop (early stopping, a
+ * non-finite step under {@code stop}) the rest of the segment is read but not trained, up to its markers.
  *
  * <p>On start it continues from the newest checkpoint, not from any consumer group: it restores the parameters and
  * optimizer state, the epoch, step and lineage, seeks every partition to the checkpoint's offsets and pauses the
@@ -46,6 +48,14 @@ final class SoloCoordinator implements TrainingCoordinator {
     private final int feedNiceness;
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private final Set<Integer> finished = new HashSet<>();
+    /** Where each epoch of the current segment starts, per partition (absent: the beginning). */
+    private final Map<Integer, Long> segmentStart = new HashMap<>();
+    private int segment = 1;
+    /** Whether a batch of the current segment was trained on, so that its markers end an epoch. */
+    private boolean segmentTrained;
+    /** After a stop: reading to the segment's markers without training. */
+    private boolean skipping;
+    private long skippedBatches;
     private List<TopicPartition> partitions = List.of();
     private TrainingRun run;
     private Checkpoints checkpoints;
@@ -72,42 +82,79 @@ final class SoloCoordinator implements TrainingCoordinator {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Optional<CheckpointWriter.Restorable> saved = publisher.newest();
-        if (saved.isPresent() && !restore(saved.get())) {
-            return false;
+        if (saved.isPresent()) {
+            restore(saved.get());
         }
         feed = new BatchFeed(consumer, spareConsumer, spec.pipeline(), prefetchBytes, feedNiceness);
-        feed.start(finished, run.started());
+        feed.start(finished, segmentTrained, segmentStart, skipping);
         return true;
     }
 
-    /** Continues from a checkpoint; false when that run is already complete. */
-    private boolean restore(CheckpointWriter.Restorable saved) throws IOException {
+    /**
+     * Continues from a checkpoint: within its segment, or, when the checkpoint closed its segment, with the next
+     * one (after the markers; or, after a stop, reading to them first).
+     */
+    private void restore(CheckpointWriter.Restorable saved) throws IOException {
         ResumePoint resume = saved.manifest().resume();
         run.progress.moveTo(resume.epoch(), resume.step(), resume.samples());
-        if (resume.complete()) {
-            LOG.infof("training of '%s' is complete (checkpoint %s); nothing to do", spec.pipeline(),
-                    saved.manifest().checkpointId());
-            return false;
-        }
         TrainingSession session = run.begin(saved.manifest().stats(),
                 new TrainingSession(spec, saved.manifest().stats(), threads));
         session.importState(saved.state());
         lineage = CheckpointPublisher.lineageOf(saved);
+        segment = resume.segment();
+        segmentStart.putAll(resume.segmentStart());
+        segmentTrained = true;
         for (TopicPartition partition : partitions) {
-            Long offset = resume.offsets().get(partition.partition());
+            Long offset = resume.offsets().getOrDefault(partition.partition(), segmentStart.get(partition.partition()));
             if (offset != null) {
                 consumer.seek(partition, offset);
                 nextOffsets.put(partition.partition(), offset);
             }
             if (resume.finished().contains(partition.partition())) {
                 finished.add(partition.partition());
-                consumer.pause(List.of(partition));
             }
         }
-        LOG.infof("continuing '%s' from checkpoint %s: epoch %d, step %d, %d batches in the lineage, offsets %s",
-                spec.pipeline(), saved.manifest().checkpointId(), resume.epoch(), resume.step(),
-                resume.lineageCount(), resume.offsets());
-        return true;
+        if (resume.complete()) {
+            LOG.infof("checkpoint %s of '%s' closed segment %d; going on with the data after it",
+                    saved.manifest().checkpointId(), spec.pipeline(), segment);
+            startNextSegment();
+        }
+        partitions.stream().filter(p -> finished.contains(p.partition())).forEach(p -> consumer.pause(List.of(p)));
+        LOG.infof("continuing '%s' from checkpoint %s: segment %d, epoch %d, step %d, %d batches in the lineage,"
+                + " offsets %s", spec.pipeline(), saved.manifest().checkpointId(), segment, run.progress.epoch(),
+                resume.step(), resume.lineageCount(), resume.offsets());
+    }
+
+    /**
+     * After the final checkpoint of a segment: the next segment starts after the markers, or, when the segment
+     * ended before its markers (a stop), after the markers still to come; its epochs count from 1 again.
+     */
+    private String startNextSegment() {
+        segment++;
+        segmentTrained = false;
+        run.progress.moveTo(1, run.progress.step(), run.progress.samples());
+        if (finished.size() == partitions.size()) {
+            finished.clear();
+            segmentStart.clear();
+            segmentStart.putAll(nextOffsets);
+            return "segment " + (segment - 1) + " is complete; segment " + segment + " starts with the data"
+                    + " published after its end-of-data marker";
+        }
+        skipping = true;
+        skippedBatches = 0;
+        return "segment " + (segment - 1) + " stopped before its end-of-data marker; the rest of it is not trained,"
+                + " segment " + segment + " starts after the marker";
+    }
+
+    @Override
+    public String nextSegment() {
+        String started = startNextSegment();
+        Map<Integer, Long> from = new HashMap<>();
+        partitions.forEach(p -> from.put(p.partition(), nextOffsets.getOrDefault(p.partition(),
+                segmentStart.get(p.partition()))));
+        feed.reposition(from, finished, skipping ? BatchFeed.Start.SKIP_TO_NEXT_SEGMENT : BatchFeed.Start.NEW_SEGMENT);
+        LOG.infof("training of '%s': %s", spec.pipeline(), started);
+        return started;
     }
 
     @Override
@@ -121,11 +168,17 @@ final class SoloCoordinator implements TrainingCoordinator {
         nextOffsets.put(item.partition(), item.offset() + 1);
         switch (item.kind()) {
             case BATCH -> {
-                return item.batch();
+                if (!skipping) {
+                    return item.batch();
+                }
+                skippedBatches++;
+                feed.release(item.batch());
             }
             case END_OF_DATA -> {
                 finished.add(item.partition());
-                if (finished.size() == partitions.size()) {
+                if (finished.size() == partitions.size() && skipping) {
+                    endSkipping();
+                } else if (finished.size() == partitions.size()) {
                     endEpoch();
                 }
             }
@@ -138,17 +191,30 @@ final class SoloCoordinator implements TrainingCoordinator {
         return null;
     }
 
-    /** Every partition delivered its marker: the next epoch, or the end of the run. */
+    /** The rest of a stopped segment has been read: the next segment starts after its markers. */
+    private void endSkipping() {
+        skipping = false;
+        finished.clear();
+        segmentStart.clear();
+        segmentStart.putAll(nextOffsets);
+        LOG.infof("training of '%s': %d batches after the stop were not trained; segment %d starts after the"
+                + " end-of-data marker", spec.pipeline(), skippedBatches, segment);
+    }
+
+    /** Every partition delivered its marker: the next epoch, or the end of the segment. */
     private void endEpoch() throws IOException {
-        if (!run.started()) {
-            LOG.warnf("end of data for '%s' before any batch; waiting for data", spec.pipeline());
+        if (!segmentTrained) {
+            LOG.warnf("end of data for '%s' before any batch of segment %d; waiting for data", spec.pipeline(),
+                    segment);
             finished.clear();
+            segmentStart.clear();
+            segmentStart.putAll(nextOffsets);
             return;
         }
         TrainingProgress progress = run.progress;
         if (progress.epoch() >= spec.train().epochs()) {
             checkpoints.at(new Occasion(Occasion.Kind.FINAL, progress.epoch(), true,
-                    "completed " + progress.epoch() + " epochs"));
+                    "completed " + progress.epoch() + " epochs" + (segment > 1 ? " of segment " + segment : "")));
             return;
         }
         int ended = progress.epoch();
@@ -163,6 +229,7 @@ final class SoloCoordinator implements TrainingCoordinator {
     public void stepped(DirectBatch batch, boolean applied, float loss) throws IOException {
         try {
             if (applied) {
+                segmentTrained = true;
                 lineage.add(run.progress.epoch(), batch.batchId());
                 checkpoints.at(new Occasion(Occasion.Kind.STEP, run.progress.epoch(), true, null));
             }
@@ -180,7 +247,8 @@ final class SoloCoordinator implements TrainingCoordinator {
     public ResumePoint resumePoint(boolean complete) {
         TrainingProgress progress = run.progress;
         return new ResumePoint(progress.epoch(), progress.step(), progress.samples(), Map.copyOf(nextOffsets),
-                new ArrayList<>(finished), complete, lineage.count(), lineage.sha256());
+                new ArrayList<>(finished), complete, lineage.count(), lineage.sha256(), 0, List.of(), 0, segment,
+                segmentStart);
     }
 
     @Override

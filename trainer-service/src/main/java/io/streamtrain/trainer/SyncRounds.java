@@ -26,8 +26,9 @@ import java.util.function.Function;
  * a round without samples keeps the parameters of its first contribution.
  *
  * <p>The epoch ends with the round in which the last partition delivered its end-of-data marker; then the offsets
- * start again from the beginning of every partition, or, after the last epoch, the run is complete. A round that
- * includes a contribution asking to stop (its {@code stopReason}) completes the run too, with the first such reason.
+ * start again from the start of the segment in every partition, or, after the last epoch, the segment ends and the
+ * next one starts after the markers (epoch 1 again). A round that includes a contribution asking to stop (its
+ * {@code stopReason}) completes the run, with the first such reason.
  *
  * <p>Contributions carry the statistics version of their parameters. When a class was learned after the warm-up,
  * members meet it at different times: the round averages at the newest version among its contributions, after
@@ -38,7 +39,7 @@ final class SyncRounds {
     /** A closed round and the group's state after it. */
     record Result(long round, float[] parameters, float[] optimizerState, List<String> members, String writer,
                   int epoch, boolean epochEnded, boolean complete, long steps, long samples, long closedAtOffset,
-                  String stopReason, int statsVersion) {
+                  String stopReason, int statsVersion, int segment, boolean segmentEnded) {
     }
 
     /** Grows a parameter vector (or an optimizer state vector) of statistics version {@code from} to {@code to}. */
@@ -59,6 +60,9 @@ final class SyncRounds {
     private long steps;
     private long samples;
     private final Map<Integer, Long> offsets = new HashMap<>();
+    /** Where each epoch of the current segment starts, per partition (absent: the beginning). */
+    private final Map<Integer, Long> segmentStart = new HashMap<>();
+    private int segment = 1;
     private final Set<Integer> finished = new TreeSet<>();
     private final Lineage lineage;
     private final Growth growth;
@@ -90,6 +94,13 @@ final class SyncRounds {
         this.finished.addAll(finished);
         this.lineage = lineage;
         this.expected = new LinkedHashSet<>(members);
+    }
+
+    /** Continues in segment {@code number}, whose epochs start at {@code start} (as restored from a checkpoint). */
+    SyncRounds inSegment(int number, Map<Integer, Long> start) {
+        segment = number;
+        segmentStart.putAll(start);
+        return this;
     }
 
     /** Takes the next message of the sync topic; returns the round it closed, or null. */
@@ -142,8 +153,16 @@ final class SyncRounds {
         boolean epochEnded = finished.size() >= partitions;
         String stopReason = open.stream().map(SyncMessage::stopReason).filter(java.util.Objects::nonNull)
                 .findFirst().orElse(null);
-        boolean complete = epochEnded && epoch >= epochs || stopReason != null;
-        if (epochEnded && !complete) {
+        boolean complete = stopReason != null;
+        boolean segmentEnded = epochEnded && epoch >= epochs && !complete;
+        int closedSegment = segment;
+        if (segmentEnded) {
+            segment++;
+            epoch = 1;
+            segmentStart.putAll(offsets);
+            offsets.clear();
+            finished.clear();
+        } else if (epochEnded && !complete) {
             epoch++;
             offsets.clear();
             finished.clear();
@@ -153,7 +172,7 @@ final class SyncRounds {
         String writer = open.get(0).member();
         open.clear();
         last = new Result(closedRound, average, optimizerState, List.copyOf(members), writer, closedEpoch,
-                epochEnded, complete, steps, samples, offset + 1, stopReason, version);
+                epochEnded, complete, steps, samples, offset + 1, stopReason, version, closedSegment, segmentEnded);
         return last;
     }
 
@@ -245,9 +264,19 @@ final class SyncRounds {
         return samples;
     }
 
-    /** The next offset to train per partition in this epoch (absent: from the beginning). */
+    /** The next offset to train per partition in this epoch (absent: from the beginning of the topic). */
     Map<Integer, Long> offsets() {
-        return Map.copyOf(offsets);
+        Map<Integer, Long> next = new HashMap<>(segmentStart);
+        next.putAll(offsets);
+        return Map.copyOf(next);
+    }
+
+    int segment() {
+        return segment;
+    }
+
+    Map<Integer, Long> segmentStart() {
+        return Map.copyOf(segmentStart);
     }
 
     List<Integer> finished() {

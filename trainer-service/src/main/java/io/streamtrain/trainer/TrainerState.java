@@ -13,10 +13,15 @@ public class TrainerState {
     public enum Phase {
         /** Loading the engine, assigning partitions, restoring the newest checkpoint. */
         STARTING(false),
-        /** Engine loaded, partitions assigned, no batch yet: idle by design until data arrives. */
+        /**
+         * Engine loaded, partitions assigned, no batch yet, or a segment complete (trained alone): idle by design
+         * until data arrives.
+         */
         WAITING_FOR_DATA(true),
         TRAINING(true),
-        /** The run is complete (all epochs, early stop, or a non-finite step with {@code onNonFinite: stop}). */
+        /**
+         * A group's run is complete (all epochs, early stop, or a non-finite step with {@code onNonFinite: stop}).
+         */
         COMPLETE(true),
         /** Training stopped on an error and will not go on without intervention (or a restart). */
         FAILED(false);

@@ -51,6 +51,14 @@ interface TrainingCoordinator extends AutoCloseable {
     /** Ends the run for {@code reason}: alone at once, a group with its next round. */
     void stop(String reason) throws IOException;
 
+    /**
+     * After the final checkpoint of a segment: goes on with the next segment and says so in words; null when this
+     * trainer's run ends there instead.
+     */
+    default String nextSegment() {
+        return null;
+    }
+
     /** Where a trainer continues from a checkpoint written at the current occasion. */
     ResumePoint resumePoint(boolean complete);
 

@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * <p>A batch whose loss or gradients are not finite is not applied: with {@code train.onNonFinite: skip} it is
  * counted and reported in the progress events; with {@code stop} the run ends (a group: with its next round) with
  * a final checkpoint of the last finite parameters that says why. With {@code train.patience} the run ends the same
- * way once that many evaluations in a row did not improve the spec's metric. After the run the trainer stays up
- * and keeps applying checkpoint retention as evaluations arrive.
+ * way once that many evaluations in a row did not improve the spec's metric. A trainer alone then goes on with the
+ * next segment (the data after the next end-of-data marker; see {@link SoloCoordinator}); after a group's run the
+ * trainer stays up and keeps applying checkpoint retention as evaluations arrive.
  */
 @ApplicationScoped
 public class TrainingLoop implements TrainingCoordinator.Checkpoints {
@@ -50,6 +51,8 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private EvaluationWatch evaluations;
     private CheckpointSchedule schedule;
     private PollingThread loop;
+    private final String instanceId;
+    private SoleTrainerClaim claim;
     private boolean complete;
     private boolean stopRequested;
 
@@ -57,7 +60,9 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                         ProgressReporter progressReporter, TrainerMetrics metrics, TrainerState state,
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads,
                         @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes,
-                        @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness) {
+                        @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness,
+                        @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
+        this.instanceId = instanceId;
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
         this.feedNiceness = ThreadNiceness.requireValid(feedNiceness, "streamtrain.trainer.feed-niceness");
         this.state = state;
@@ -69,15 +74,25 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     }
 
     void onStart(@Observes StartupEvent event) {
-        start();
+        try {
+            start();
+        } catch (SoleTrainerClaim.Refused e) {
+            LOG.errorf("trainer-service does not start: %s", e.getMessage());
+            state.set(TrainerState.Phase.FAILED, e.getMessage());
+            Quarkus.asyncExit(2);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         stop();
     }
 
-    /** Starts the loop on its own thread. */
+    /**
+     * Starts the loop on its own thread; fails with {@link SoleTrainerClaim.Refused} when another trainer of the
+     * pipeline runs and they do not both sync.
+     */
     void start() {
+        claim = SoleTrainerClaim.claim(kafka, spec.pipeline(), instanceId, spec.train().sync() != null);
         String client = "trainer-evaluations-" + spec.pipeline();
         if (spec.train().sync() == null) {
             coordinator = new SoloCoordinator(spec, kafka, checkpoints, threads, prefetchBytes, feedNiceness);
@@ -100,6 +115,7 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         coordinator.wakeup();
         evaluations.wakeup();
         loop.stop();
+        claim.close();
     }
 
     private static String memberId() {
@@ -116,10 +132,17 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
             complete = !coordinator.start(run, this);
             schedule = new CheckpointSchedule(spec.train().checkpointEvery(), spec.train().checkpointEverySeconds(),
                     run.progress.step());
-            state.set(run.started() ? TrainerState.Phase.TRAINING : TrainerState.Phase.WAITING_FOR_DATA,
-                    spec.train().sync() == null ? "training alone" : "a member of the trainer group");
-            while (polling.running() && !complete) {
+            evaluations.countAfter(run.progress.step());
+            String role = spec.train().sync() == null ? "training alone" : "a member of the trainer group";
+            state.set(run.started() ? TrainerState.Phase.TRAINING : TrainerState.Phase.WAITING_FOR_DATA, role);
+            while (polling.running()) {
+                if (complete && !goOnWithNextSegment()) {
+                    break;
+                }
                 DirectBatch batch = coordinator.next(Duration.ofMillis(500));
+                if (batch != null && state.phase() == TrainerState.Phase.WAITING_FOR_DATA) {
+                    state.set(TrainerState.Phase.TRAINING, role);
+                }
                 String stop = batch == null ? null : steps.train(run, coordinator, batch);
                 if (stop != null) {
                     requestStop(stop);
@@ -146,6 +169,22 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
             coordinator.close();
             evaluations.close();
         }
+    }
+
+    /**
+     * After a segment's final checkpoint: true when the coordinator goes on with the next segment (the trainer
+     * waits for its data, and early stopping counts afresh), false when the run is over.
+     */
+    private boolean goOnWithNextSegment() {
+        String next = coordinator.nextSegment();
+        if (next == null) {
+            return false;
+        }
+        complete = false;
+        stopRequested = false;
+        evaluations.countAfter(run.progress.step());
+        state.set(TrainerState.Phase.WAITING_FOR_DATA, next);
+        return true;
     }
 
     /** With {@code train.patience}: ends the run once early stopping says so. */

@@ -138,7 +138,7 @@ class SyncRoundsTest {
     }
 
     @Test
-    void theEpochEndsWhenEveryPartitionFinishedAndTheRunAfterTheLastEpoch() {
+    void theEpochEndsWhenEveryPartitionFinishedAndTheSegmentAfterTheLastEpoch() {
         SyncRounds rounds = group(2, 2);
         SyncRounds.Result first = rounds.accept(contribution(1, "a", 1, 4, List.of("p0"), Map.of(0, 2L), List.of(0),
                 1f), 0);
@@ -154,8 +154,18 @@ class SyncRoundsTest {
                 .isNull();
         SyncRounds.Result last = rounds.accept(contribution(3, "a", 2, 8, List.of("p0", "p1"), Map.of(0, 2L, 1, 2L),
                 List.of(0, 1), 1f), 3);
-        assertThat(last.complete()).isTrue();
+        assertThat(last.segmentEnded()).isTrue();
+        assertThat(last.complete()).as("only a stop completes a group's run").isFalse();
         assertThat(rounds.lineage().unwrittenLines()).isEqualTo("1 p0\n1 p1\n2 p0\n2 p1\n");
+        // The next segment starts after the markers, at epoch 1; its epochs start there again.
+        assertThat(rounds.segment()).isEqualTo(2);
+        assertThat(rounds.epoch()).isEqualTo(1);
+        assertThat(rounds.offsets()).isEqualTo(Map.of(0, 2L, 1, 2L));
+        SyncRounds.Result next = rounds.accept(contribution(4, "a", 1, 4, List.of("q0"), Map.of(0, 3L, 1, 3L),
+                List.of(0, 1), 1f), 4);
+        assertThat(next.epochEnded()).isTrue();
+        assertThat(rounds.offsets()).as("the second epoch of segment 2 starts at its start")
+                .isEqualTo(Map.of(0, 2L, 1, 2L));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.streamtrain.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtrain.contracts.CheckpointEvent;
@@ -107,8 +108,92 @@ class TrainerScenariosTest {
                     .endsWith("(train.onNonFinite: stop)");
             assertThat(last.lineageCount()).isEqualTo(batches.size());
             assertThat(last.step()).isEqualTo(6);
-            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.COMPLETE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == ended(mode));
+            if (mode == Mode.ALONE) {
+                // The rest of the stopped segment is not trained; the next segment is, for its epochs.
+                endOfData(pipeline);
+                List<Batch> next = SumSignBatches.batches(pipeline, "next", 3, 16, 7);
+                next.forEach(batch -> publish(batch, 1));
+                endOfData(pipeline);
+                CheckpointEvent segment2 = awaitFinals(pipeline, 2).get(1);
+                assertThat(segment2.stopReason()).isEqualTo("completed 5 epochs of segment 2");
+                assertThat(segment2.lineageCount()).isEqualTo(6 + 5 * 3);
+                assertThat(lineage(segment2)).noneMatch(line -> line.contains("later"));
+            }
         }
+    }
+
+    /**
+     * A trainer trains each segment (the data up to an end-of-data marker) for its epochs, closes it with a final
+     * checkpoint and waits for the next; restarted after that, it goes on with the next segment.
+     */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void eachSegmentIsTrainedForItsEpochsAndTrainingGoesOnAfterARestart(Mode mode) throws Exception {
+        String pipeline = "segments-" + mode.name().toLowerCase();
+        List<String> expected = new ArrayList<>();
+        List<Batch> first = publishStatsAndBatches(pipeline, 6);
+        endOfData(pipeline);
+        try (TrainerHarness trainer = trainer(pipeline, mode, "epochs: 2")) {
+            CheckpointEvent one = awaitFinals(pipeline, 1).get(0);
+            expected.addAll(twoEpochs(first));
+            assertThat(lineage(one)).containsExactlyElementsOf(expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.WAITING_FOR_DATA);
+            List<Batch> second = SumSignBatches.batches(pipeline, "second", 4, 16, 21);
+            second.forEach(batch -> publish(batch, 1));
+            endOfData(pipeline);
+            CheckpointEvent two = awaitFinals(pipeline, 2).get(1);
+            expected.addAll(twoEpochs(second));
+            assertThat(two.stopReason()).startsWith("completed 2 epochs of segment 2");
+            assertThat(lineage(two)).containsExactlyElementsOf(expected);
+        }
+        List<Batch> third = SumSignBatches.batches(pipeline, "third", 3, 16, 22);
+        third.forEach(batch -> publish(batch, 0));
+        endOfData(pipeline);
+        try (TrainerHarness restarted = trainer(pipeline, mode, "epochs: 2")) {
+            CheckpointEvent three = awaitFinals(pipeline, 3).get(2);
+            expected.addAll(twoEpochs(third));
+            assertThat(lineage(three)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * A second trainer of a pipeline whose trainer trains alone refuses to start, naming train.sync: alone it would
+     * train the same batches and write the same checkpoint ids; as a group member it would not be averaged with it.
+     * The same trainer restarted under its own instance id is not refused.
+     */
+    @Test
+    void aSecondTrainerOfAPipelineWithoutSyncRefusesToStart() throws Exception {
+        String pipeline = "sole";
+        publishStatsAndBatches(pipeline, 2);
+        try (TrainerHarness first = trainer(pipeline, Mode.ALONE, "epochs: 1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.phase() == TrainerState.Phase.TRAINING);
+            assertThatThrownBy(() -> new TrainerHarness(spec(pipeline, Mode.ALONE, "epochs: 1"), kafka, checkpointDir,
+                    "another-trainer")).isInstanceOf(SoleTrainerClaim.Refused.class)
+                    .hasMessageContaining("another trainer of pipeline 'sole' is running (trainer-sole at")
+                    .hasMessageContaining("need train.sync in the spec");
+            assertThatThrownBy(() -> new TrainerHarness(spec(pipeline, Mode.GROUP_OF_ONE, "epochs: 1"), kafka,
+                    checkpointDir, "a-group-member")).isInstanceOf(SoleTrainerClaim.Refused.class)
+                    .hasMessageContaining("it trains alone, without train.sync");
+        }
+        try (TrainerHarness restarted = trainer(pipeline, Mode.ALONE, "epochs: 1")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> restarted.phase() == TrainerState.Phase.TRAINING);
+        }
+    }
+
+    private static List<String> twoEpochs(List<Batch> batches) {
+        List<String> lines = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (Batch batch : batches) {
+                lines.add(epoch + " " + batch.batchId());
+            }
+        }
+        return lines;
+    }
+
+    /** How a stopped run ends: a trainer alone waits for the next segment, a group is complete. */
+    private static TrainerState.Phase ended(Mode mode) {
+        return mode == Mode.ALONE ? TrainerState.Phase.WAITING_FOR_DATA : TrainerState.Phase.COMPLETE;
     }
 
     @ParameterizedTest
@@ -156,7 +241,7 @@ class TrainerScenariosTest {
             CheckpointEvent last = awaitFinal(pipeline);
             assertThat(last.stopReason()).isEqualTo("early stop: accuracy did not improve for 2 evaluations (best"
                     + " 0.500000 at " + evaluated + ")");
-            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == TrainerState.Phase.COMPLETE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> trainer.phase() == ended(mode));
         }
     }
 
@@ -254,6 +339,10 @@ class TrainerScenariosTest {
     }
 
     private TrainerHarness trainer(String pipeline, Mode mode, String trainKeys) throws Exception {
+        return new TrainerHarness(spec(pipeline, mode, trainKeys), kafka, checkpointDir, pipeline);
+    }
+
+    private static io.streamtrain.pipeline.spec.PipelineSpec spec(String pipeline, Mode mode, String trainKeys) {
         String spec = """
                 pipeline: %s
                 data:
@@ -267,7 +356,7 @@ class TrainerScenariosTest {
                   checkpointEvery: 5
                   %s%s
                 """.formatted(pipeline, trainKeys, mode.syncSection);
-        return new TrainerHarness(SpecLoader.parse(spec), kafka, checkpointDir, pipeline);
+        return SpecLoader.parse(spec);
     }
 
     private static List<Batch> publishStatsAndBatches(String pipeline, int count) {
@@ -317,6 +406,13 @@ class TrainerScenariosTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints(pipeline).stream()
                 .anyMatch(CheckpointEvent::finalCheckpoint));
         return checkpoints(pipeline).stream().filter(CheckpointEvent::finalCheckpoint).findFirst().orElseThrow();
+    }
+
+    /** The first {@code count} final checkpoints, once there are that many. */
+    private static List<CheckpointEvent> awaitFinals(String pipeline, int count) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints(pipeline).stream()
+                .filter(CheckpointEvent::finalCheckpoint).count() >= count);
+        return checkpoints(pipeline).stream().filter(CheckpointEvent::finalCheckpoint).limit(count).toList();
     }
 
     private static List<String> lineage(CheckpointEvent checkpoint) throws Exception {

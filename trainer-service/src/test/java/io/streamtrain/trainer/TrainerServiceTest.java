@@ -87,7 +87,7 @@ class TrainerServiceTest {
         assertThat(last.checkpointId()).isEqualTo("e002-s00000040");
         assertThat(last.lineageCount()).isEqualTo(40);
         given().when().get("/q/health/ready").then().statusCode(200)
-                .body(PHASE, equalTo("complete"));
+                .body(PHASE, equalTo("waiting_for_data"));
 
         // Kept: the two newest, the champion and every checkpoint not evaluated; deleted: the rejected one.
         await().atMost(Duration.ofSeconds(30)).until(() -> !checkpointIds().contains("e001-s00000005"));

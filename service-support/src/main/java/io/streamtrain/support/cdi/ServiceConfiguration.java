@@ -7,9 +7,7 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import io.smallrye.common.annotation.Identifier;
 import java.nio.file.Path;
-import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,19 +24,6 @@ public class ServiceConfiguration {
     @Singleton
     PipelineSpec pipelineSpec(@ConfigProperty(name = "streamtrain.spec") String specPath) {
         return SpecLoader.load(Path.of(specPath));
-    }
-
-    /**
-     * Kafka settings that channels name with {@code kafka-configuration=streamtrain-pipeline}: a consumer group of
-     * their own per service and pipeline, so deployments of several pipelines can share the topics.
-     */
-    @Produces
-    @Identifier("streamtrain-pipeline")
-    Map<String, Object> pipelineChannelConfiguration(PipelineSpec spec, KafkaSettings kafka,
-            @ConfigProperty(name = "quarkus.application.name") String service) {
-        Map<String, Object> configuration = new java.util.HashMap<>(kafka.security());
-        configuration.put("group.id", "streamtrain-" + service + "-" + spec.pipeline());
-        return Map.copyOf(configuration);
     }
 
     @Produces

@@ -98,4 +98,25 @@ public final class KafkaSettings {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         return p;
     }
+
+    /**
+     * A static member of consumer group {@code groupId}: its {@code group.instance.id} is {@code instanceId} (a
+     * service's {@code streamtrain.instance-id}), so an instance restarted under the same id takes its partitions
+     * back at once instead of waiting for the dead member's session to end, and a session of
+     * {@link #GROUP_SESSION_TIMEOUT_MS} lets a replacement under another id take over soon. Instance ids must be
+     * unique per group: a second live member with the same id fences the first (FencedInstanceIdException).
+     */
+    public Properties groupMember(String clientId, String groupId, String instanceId) {
+        if (instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("a static group member needs an instance id");
+        }
+        Properties p = consumer(clientId, groupId);
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.toString(GROUP_SESSION_TIMEOUT_MS));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Integer.toString(GROUP_SESSION_TIMEOUT_MS / 4));
+        return p;
+    }
+
+    /** How long a group member that stopped heartbeating keeps its partitions (the client default is 45 s). */
+    public static final int GROUP_SESSION_TIMEOUT_MS = 10_000;
 }

@@ -9,11 +9,13 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the pipeline's topics when they do not exist: compacted where the contract says so, with the given
- * number of partitions for the train batch topic and one partition elsewhere (ordering of end-of-data markers).
+ * Creates the pipeline's topics that do not exist, as {@link TopicLayout} says (compacted where the contract says
+ * so, the given number of partitions for the train batch topic and one elsewhere), and adds train partitions for
+ * more trainers. Used by {@code streamtrain topics}, the demo and tests; services never create topics.
  */
 public final class TopicAdmin {
 
@@ -31,34 +33,7 @@ public final class TopicAdmin {
 
     public static void ensureTopics(KafkaSettings kafka, int trainPartitions) {
         try (Admin admin = Admin.create(kafka.admin("streamtrain-topic-admin"))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (Topics.TopicDefinition topic : Topics.ALL) {
-                if (existing.contains(topic.name())) {
-                    continue;
-                }
-                int partitions = topic.name().equals(Topics.BATCHES_TRAIN) ? trainPartitions : 1;
-                NewTopic created = new NewTopic(topic.name(), partitions, (short) -1);
-                if (topic.compacted()) {
-                    created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                } else if (topic.name().equals(Topics.SYNC)) {
-                    // A contribution carries a whole parameter vector (base64), up to the producers' request size.
-                    created.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(SYNC_MAX_MESSAGE_BYTES)));
-                } else if (topic.name().equals(Topics.INGEST)) {
-                    // Oversized records should reach ingest and be dead-lettered as TOO_LARGE, not bounce.
-                    created.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(INGEST_MAX_MESSAGE_BYTES)));
-                }
-                missing.add(created);
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            createMissing(admin, TopicLayout.forTrainers(trainPartitions));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -69,18 +44,36 @@ public final class TopicAdmin {
     }
 
     /**
+     * Creates the topics of the layout that do not exist; returns the names this call created (a topic that
+     * another client created meanwhile is not among them).
+     */
+    public static List<String> createMissing(Admin admin, List<TopicLayout.Topic> layout)
+            throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> missing = layout.stream().filter(topic -> !existing.contains(topic.name()))
+                .map(TopicLayout.Topic::newTopic).toList();
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
+        List<String> created = new ArrayList<>();
+        for (NewTopic topic : missing) {
+            try {
+                results.get(topic.name()).get();
+                created.add(topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+        return created;
+    }
+
+    /**
      * Adds partitions to the train batch topic until it has at least {@code partitions} (a group of that many
      * trainers can then all work); returns the count it has now. Partitions are never removed.
      */
     public static int ensureTrainPartitions(KafkaSettings kafka, int partitions) {
         try (Admin admin = Admin.create(kafka.admin("streamtrain-topic-admin"))) {
-            int current = admin.describeTopics(List.of(Topics.BATCHES_TRAIN)).allTopicNames().get()
-                    .get(Topics.BATCHES_TRAIN).partitions().size();
-            if (current >= partitions) {
-                return current;
-            }
-            admin.createPartitions(Map.of(Topics.BATCHES_TRAIN, NewPartitions.increaseTo(partitions))).all().get();
-            return partitions;
+            return ensureTrainPartitions(admin, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while adding partitions", e);
@@ -88,5 +81,17 @@ public final class TopicAdmin {
             throw new IllegalStateException("cannot add partitions to " + Topics.BATCHES_TRAIN + ": " + e.getCause(),
                     e);
         }
+    }
+
+    /** The same with a given admin client. */
+    public static int ensureTrainPartitions(Admin admin, int partitions)
+            throws ExecutionException, InterruptedException {
+        int current = admin.describeTopics(List.of(Topics.BATCHES_TRAIN)).allTopicNames().get()
+                .get(Topics.BATCHES_TRAIN).partitions().size();
+        if (current >= partitions) {
+            return current;
+        }
+        admin.createPartitions(Map.of(Topics.BATCHES_TRAIN, NewPartitions.increaseTo(partitions))).all().get();
+        return partitions;
     }
 }
