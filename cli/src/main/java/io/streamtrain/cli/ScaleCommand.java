@@ -89,9 +89,13 @@ public final class ScaleCommand implements Callable<Integer> {
         }
         KafkaSettings settings = endpoints.localBroker() ? new KafkaSettings(endpoints.bootstrapServers())
                 : KafkaSettings.fromEnvironment(endpoints.bootstrapServers());
-        if (count > 1) {
-            int partitions = TopicAdmin.ensureTrainPartitions(settings, count);
-            System.out.printf("%s has %d partitions%n", Topics.BATCHES_TRAIN, partitions);
+        int partitions = TopicAdmin.trainPartitionCount(settings);
+        if (count > partitions) {
+            // A group counts its partitions when it starts; adding some under a running group would split it.
+            throw new CliException(ExitCodes.USAGE, Topics.BATCHES_TRAIN + " has " + partitions + " partitions: at most"
+                    + " " + partitions + " trainers can share it. For more, give the topic more partitions while the"
+                    + " pipeline is down (./streamtrain topics --kafka " + endpoints.bootstrapServers() + " --trainers "
+                    + count + "), then up again");
         }
         work.writeDesiredTrainers(count);
         List<String> wanted = LocalServices.namesWithTrainers(count).stream()

@@ -29,6 +29,9 @@ import java.util.function.Consumer;
  */
 public final class Supervisor {
 
+    /** The train batch topic's partitions when up creates it: up to that many trainers can share it. */
+    public static final int TRAIN_PARTITIONS = 4;
+
     private static final Duration TICK = Duration.ofMillis(250);
     private static final Duration DISK_CHECK = Duration.ofSeconds(10);
     private static final Duration DISK_REPEAT = Duration.ofMinutes(1);
@@ -97,7 +100,9 @@ public final class Supervisor {
             throw new CliException(ExitCodes.USAGE, trainers + " trainers in " + workdir.desired() + ": more than"
                     + " one needs train.sync in the spec");
         }
-        TopicAdmin.ensureTopics(settings, trainers);
+        // Created with room for a group: a group's partitions cannot grow while it trains (its members count them
+        // at start, and a producer learns of new ones only minutes later), so scale stays within them.
+        TopicAdmin.ensureTopics(settings, Math.max(trainers, TRAIN_PARTITIONS));
         if (trainers > 1) {
             TopicAdmin.ensureTrainPartitions(settings, trainers);
         }
@@ -176,8 +181,12 @@ public final class Supervisor {
                 .filter(n -> LocalServices.serviceOf(n).equals("trainer-service")).toList();
         List<String> running = children.keySet().stream()
                 .filter(n -> LocalServices.serviceOf(n).equals("trainer-service")).toList();
-        if (wantedTrainers > 1) {
-            TopicAdmin.ensureTrainPartitions(settings, wantedTrainers);
+        int partitions = TopicAdmin.trainPartitionCount(settings);
+        if (wantedTrainers > partitions) {
+            say.accept("ignoring " + wantedTrainers + " trainers in " + workdir.desired() + ": the train batch topic"
+                    + " has " + partitions + " partitions");
+            refused = wantedTrainers;
+            return false;
         }
         List<SupervisedProcess> extra = new ArrayList<>();
         running.stream().filter(n -> !wanted.contains(n)).forEach(n -> extra.add(children.remove(n)));

@@ -83,6 +83,11 @@ public final class TopicAdmin {
         }
     }
 
+    /** The number of partitions of the train batch topic: at most that many trainers can share it. */
+    public static int trainPartitionCount(KafkaSettings kafka) {
+        return ensureTrainPartitions(kafka, 0);
+    }
+
     /** The same with a given admin client. */
     public static int ensureTrainPartitions(Admin admin, int partitions)
             throws ExecutionException, InterruptedException {
