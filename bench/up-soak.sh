@@ -32,7 +32,7 @@ rss() {  # resident memory of every process up runs, in MiB
   done
 }
 evaluations() {
-  "$python" examples/python/evaluations.py --endpoints "$work/endpoints.json" --pipeline shuttle --json --idle 3
+  "$python" examples/python/evaluations.py --endpoints "$work/endpoints.json" --pipeline shuttle --json
 }
 
 rss_start="$(rss)"
@@ -58,11 +58,13 @@ for _ in $(seq 60); do
   sleep 3
 done
 ./streamtrain status --workdir "$work" || true
-evaluations | "$python" - "$waves" "$work/endpoints.json" "$rss_start" "$(rss)" <<'PY'
+events="$work/evaluations.jsonl"
+evaluations > "$events"
+"$python" - "$waves" "$work/endpoints.json" "$rss_start" "$(rss)" "$events" <<'PY'
 import json, sys
 from collections import Counter
 waves, endpoints, rss_start, rss_end = int(sys.argv[1]), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
-events = [json.loads(line) for line in sys.stdin]
+events = [json.loads(line) for line in open(sys.argv[5])]
 ids = Counter(e["checkpointId"] for e in events)
 finals = [e for e in events if e["finalCheckpoint"]]
 verdicts = Counter(e["verdict"] for e in events)

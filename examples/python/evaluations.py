@@ -1,16 +1,15 @@
 #!/usr/bin/env python3
 """Reads a StreamTrain pipeline's evaluation events from Python with confluent-kafka, from the beginning, and
-prints one line per checkpoint (or, with --json, the events themselves). Stops when no event arrived for
---idle seconds, unless --follow.
+prints one line per checkpoint (or, with --json, the events themselves). Stops at the events that were there when
+it started, unless --follow.
 
     python3 examples/python/evaluations.py --endpoints streamtrain-work/shuttle/endpoints.json --pipeline shuttle
 """
 import argparse
 import json
-import time
 import uuid
 
-from confluent_kafka import Consumer
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 EVALUATIONS_TOPIC = "streamtrain.evaluations.v1"
 
@@ -20,21 +19,23 @@ def main():
     parser.add_argument("--endpoints", required=True, help="the endpoints.json of ./streamtrain up")
     parser.add_argument("--pipeline", required=True)
     parser.add_argument("--follow", action="store_true", help="keep reading new events")
-    parser.add_argument("--idle", type=float, default=5, help="seconds without an event before stopping")
     parser.add_argument("--json", action="store_true", help="print the events as JSON lines")
     args = parser.parse_args()
 
     bootstrap = json.load(open(args.endpoints))["bootstrapServers"]
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"streamtrain-client-{uuid.uuid4()}",
                          "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    consumer.subscribe([EVALUATIONS_TOPIC])
-    last = time.monotonic()
+    # No consumer group is joined: the partitions are read from the beginning, up to their ends as of now.
+    topic = consumer.list_topics(EVALUATIONS_TOPIC, timeout=10).topics[EVALUATIONS_TOPIC]
+    partitions = [TopicPartition(EVALUATIONS_TOPIC, p, OFFSET_BEGINNING) for p in topic.partitions]
+    ends = {p.partition: consumer.get_watermark_offsets(p, timeout=10)[1] for p in partitions}
+    consumer.assign(partitions)
     try:
-        while args.follow or time.monotonic() - last < args.idle:
+        while args.follow or any(p.offset < ends[p.partition] for p in consumer.position(partitions)
+                                 if ends[p.partition] > 0):
             message = consumer.poll(0.5)
             if message is None or message.error():
                 continue
-            last = time.monotonic()
             headers = dict(message.headers() or [])
             if headers.get("streamtrain.pipeline", b"").decode() != args.pipeline:
                 continue
