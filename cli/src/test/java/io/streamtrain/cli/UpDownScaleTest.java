@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtrain.cli.local.Endpoints;
 import io.streamtrain.cli.local.WorkDir;
+import io.streamtrain.contracts.CheckpointEvent;
+import io.streamtrain.contracts.EvaluationEvent;
+import io.streamtrain.contracts.Topics;
+import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.TopicReader;
+import java.util.stream.Collectors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code up --detach}, {@code scale} and {@code down} on a real local broker and real service processes: every
- * service ready and named in endpoints.json, a service and the broker killed with SIGKILL restarted (the broker on
- * the same port) and counted, the trainers
+ * service ready and named in endpoints.json, two services and the broker killed with SIGKILL restarted (the broker
+ * on the same port) and counted, every checkpoint still evaluated exactly once, the trainers
  * scaled to two and back to one, nothing left after down, and a second up on the same work directory continuing
  * from the trainer's checkpoint with the same run id.
  */
@@ -85,11 +91,14 @@ class UpDownScaleTest {
         await().atMost(Duration.ofMinutes(2)).until(() -> count(checkpoints) > 0);
 
         long preprocess = pid("preprocess-service");
+        long evaluator = pid("evaluator-service");
         ProcessHandle.of(preprocess).orElseThrow().destroyForcibly();
+        ProcessHandle.of(evaluator).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofMinutes(1)).until(() -> {
             Endpoints now = Endpoints.read(work);
             return now != null && now.restarts().get("preprocess-service") == 1
-                    && now.ready().contains("preprocess-service") && pid("preprocess-service") != preprocess;
+                    && now.ready().contains("preprocess-service") && pid("preprocess-service") != preprocess
+                    && now.restarts().get("evaluator-service") == 1 && now.ready().contains("evaluator-service");
         });
 
         String status = output(() -> StreamTrainCli.run("status", "--workdir", dir));
@@ -105,6 +114,14 @@ class UpDownScaleTest {
         assertThat(Endpoints.read(work).bootstrapServers()).as("the same port after a restart")
                 .isEqualTo(endpoints.bootstrapServers());
         assertThat(Endpoints.read(work).problems()).containsEntry("kafka", "killed by signal 9");
+        // Across an evaluator killed with SIGKILL and a broker restart, every checkpoint is evaluated exactly once.
+        TopicReader reader = new TopicReader(new KafkaSettings(endpoints.bootstrapServers()));
+        await().atMost(Duration.ofMinutes(2)).until(() -> reader.events(Topics.CHECKPOINTS, PIPELINE,
+                CheckpointEvent.class).stream().map(CheckpointEvent::checkpointId).collect(Collectors.toSet())
+                .equals(reader.events(Topics.EVALUATIONS, PIPELINE, EvaluationEvent.class).stream()
+                        .map(EvaluationEvent::checkpointId).collect(Collectors.toSet())));
+        assertThat(reader.events(Topics.EVALUATIONS, PIPELINE, EvaluationEvent.class))
+                .extracting(EvaluationEvent::checkpointId).doesNotHaveDuplicates();
 
         assertThat(StreamTrainCli.run("scale", "trainer", "2", "--workdir", dir)).isZero();
         assertThat(Endpoints.read(work).trainerNames()).containsExactly("trainer-service", "trainer-service-2");
