@@ -108,6 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
     String maxBadRecords;
 
     private final PrintStream out = System.out;
+    private boolean lowDiskShown;
     private ArtifactKeys.Signer signer;
 
     @Override
@@ -246,7 +247,7 @@ public final class DemoCommand implements Callable<Integer> {
                         upload ? "to ingest-service over HTTP" : "to the ingest topic", publish);
                 failOverBudget(BadRecordCheck.afterIngest(budget, published, monitor, Duration.ofMinutes(2),
                         this::printEvaluation));
-                waitForFinalEvaluation(monitor, services, pipeline, publishStart, budget, published);
+                waitForFinalEvaluation(monitor, services, broker, work, pipeline, publishStart, budget, published);
                 CheckpointEvent champion = ReportBuilder.championCheckpoint(monitor);
                 Path artifact = exportChampion(champion, specFile, work);
                 RunReport result = ReportBuilder.build(pipeline.pipeline(), specFile.toString(), dataFile.toString(),
@@ -308,9 +309,9 @@ public final class DemoCommand implements Callable<Integer> {
      * Waits for the evaluation of the final checkpoint; fails as soon as the records dead-lettered since ingest saw
      * every record (preprocessing's too: unknown classes, duplicates) exceed the budget, which they then always will.
      */
-    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, PipelineSpec pipeline,
-                                        long since, BadRecordBudget budget, long published)
-            throws java.io.IOException {
+    private void waitForFinalEvaluation(PipelineMonitor monitor, LocalServices services, LocalBroker broker,
+                                        Path work, PipelineSpec pipeline, long since, BadRecordBudget budget,
+                                        long published) throws java.io.IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         // On a terminal the progress line redraws in place; in a log it is a plain line every few seconds and at
         // each new epoch.
@@ -319,7 +320,16 @@ public final class DemoCommand implements Callable<Integer> {
         long nextLine = 0;
         int epochShown = 0;
         while (!monitor.finished()) {
-            List<String> restarted = services.restartDead();
+            List<String> restarted = new java.util.ArrayList<>(services.restartDead());
+            String brokerRestart = broker == null ? null : broker.restartIfDead(work);
+            if (brokerRestart != null) {
+                restarted.add(brokerRestart);
+            }
+            String lowDisk = lowDiskShown ? null : io.streamtrain.cli.local.FailureReason.lowDisk(work);
+            if (lowDisk != null) {
+                lowDiskShown = true;
+                restarted.add("!!! " + lowDisk);
+            }
             if (!restarted.isEmpty()) {
                 clearLine(terminal);
                 restarted.forEach(line -> out.println("  " + line));

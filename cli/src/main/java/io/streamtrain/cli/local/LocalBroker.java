@@ -24,7 +24,7 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalBroker implements AutoCloseable {
 
-    private final ManagedProcess process;
+    private ManagedProcess process;
     private final String bootstrapServers;
     private final String certificateBootstrapServers;
 
@@ -145,6 +145,25 @@ public final class LocalBroker implements AutoCloseable {
 
     public ManagedProcess process() {
         return process;
+    }
+
+    /**
+     * Watches the broker as {@code up}'s supervisor does, for a run that has no supervisor ({@code demo}): null
+     * while it lives; when it died, restarts it on the same port and data and says why it died, or, when the disk
+     * of {@code workdir} is full, fails at once saying so (a restart would die the same way).
+     */
+    public String restartIfDead(Path workdir) throws IOException {
+        if (process.alive()) {
+            return null;
+        }
+        String reason = FailureReason.of(process.exitCode(), process.logSince(process.logStartedAt(), 40),
+                Files.getFileStore(workdir).getUsableSpace());
+        if (FailureReason.diskFull(reason)) {
+            throw new CliException(ExitCodes.FAILED, "the local Kafka broker stopped: " + reason + System.lineSeparator()
+                    + "free some space under " + workdir + " and run again (its log: " + process.log() + ")");
+        }
+        process = process.restart();
+        return "the local Kafka broker exited (" + reason + "); restarted on " + bootstrapServers;
     }
 
     private void awaitReady(Duration timeout, Map<String, String> clientSecurity) throws InterruptedException {
