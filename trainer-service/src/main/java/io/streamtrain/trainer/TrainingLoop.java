@@ -8,8 +8,10 @@ import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.PollingThread;
+import io.streamtrain.support.kafka.ProgressWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -52,6 +54,8 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private CheckpointSchedule schedule;
     private PollingThread loop;
     private final String instanceId;
+    /** Whether training keeps up with the train batches: the readiness check {@code progress}. */
+    private final ProgressWatch progress = new ProgressWatch(io.streamtrain.contracts.Topics.BATCHES_TRAIN);
     private SoleTrainerClaim claim;
     private boolean complete;
     private boolean stopRequested;
@@ -71,6 +75,11 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         this.checkpoints = checkpoints;
         this.threads = threads;
         this.steps = new StepRunner(spec, kafka, threads, metrics, progressReporter, state);
+    }
+
+    @Produces
+    ProgressWatch progressWatch() {
+        return progress;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -144,6 +153,10 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                     state.set(TrainerState.Phase.TRAINING, role);
                 }
                 String stop = batch == null ? null : steps.train(run, coordinator, batch);
+                if (batch != null) {
+                    progress.progressed();
+                }
+                progress.waiting(coordinator.lag());
                 if (stop != null) {
                     requestStop(stop);
                 }
