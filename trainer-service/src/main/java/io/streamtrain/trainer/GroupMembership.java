@@ -54,6 +54,12 @@ final class GroupMembership implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(properties);
     }
 
+    /** A member id for a new trainer process: host, pid and a random part. */
+    static String newMemberId() {
+        String host = java.util.Optional.ofNullable(System.getenv("HOSTNAME")).orElse("trainer");
+        return host + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** The number of train batch partitions; a missing topic (no partitions) is an error, never an empty stream. */
     int partitionCount() {
         int partitions = consumer.partitionsFor(Topics.BATCHES_TRAIN, Duration.ofSeconds(60)).size();

@@ -57,11 +57,24 @@ public class ProgressReporter {
         publishIfDue(progress, lag);
     }
 
-    private void publishIfDue(TrainingProgress progress, LongSupplier lag) {
-        long now = System.nanoTime();
-        if (now - lastSent < intervalNanos) {
-            return;
+    /**
+     * The trainer is idle: steps not yet reported go out now, so that the last event of a burst (a segment, a wave)
+     * shows where training stands instead of a step some way before it.
+     */
+    void idle(TrainingProgress progress, LongSupplier lag) {
+        if (steps > 0 && System.nanoTime() - lastSent >= intervalNanos / 5) {
+            publish(progress, lag);
         }
+    }
+
+    private void publishIfDue(TrainingProgress progress, LongSupplier lag) {
+        if (System.nanoTime() - lastSent >= intervalNanos) {
+            publish(progress, lag);
+        }
+    }
+
+    private void publish(TrainingProgress progress, LongSupplier lag) {
+        long now = System.nanoTime();
         ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
                 progress.step(), progress.samples(), steps == 0 ? Double.NaN : lossSum / steps,
                 nanos == 0 ? 0 : rows * 1e9 / nanos,

@@ -152,4 +152,9 @@ final class StepRunner {
         progressReporter.skipped(run.progress, coordinator::lag);
         coordinator.stepped(batch, false, Float.NaN);
     }
+
+    /** Nothing to train just now: the progress not yet reported goes out. */
+    void idle(TrainingRun run, TrainingCoordinator coordinator) {
+        progressReporter.idle(run.progress, coordinator::lag);
+    }
 }

@@ -11,11 +11,8 @@ import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.ProgressWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -54,8 +51,7 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
     private CheckpointSchedule schedule;
     private PollingThread loop;
     private final String instanceId;
-    /** Whether training keeps up with the train batches: the readiness check {@code progress}. */
-    private final ProgressWatch progress = new ProgressWatch(io.streamtrain.contracts.Topics.BATCHES_TRAIN);
+    private final ProgressWatch progress;
     private SoleTrainerClaim claim;
     private boolean complete;
     private boolean stopRequested;
@@ -65,8 +61,9 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                         @ConfigProperty(name = "streamtrain.trainer.threads") int threads,
                         @ConfigProperty(name = "streamtrain.trainer.prefetch-megabytes") int prefetchMegabytes,
                         @ConfigProperty(name = "streamtrain.trainer.feed-niceness") int feedNiceness,
-                        @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
+                        @ConfigProperty(name = "streamtrain.instance-id") String instanceId, ProgressWatch progress) {
         this.instanceId = instanceId;
+        this.progress = progress;
         this.prefetchBytes = prefetchMegabytes * 1024L * 1024L;
         this.feedNiceness = ThreadNiceness.requireValid(feedNiceness, "streamtrain.trainer.feed-niceness");
         this.state = state;
@@ -75,11 +72,6 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         this.checkpoints = checkpoints;
         this.threads = threads;
         this.steps = new StepRunner(spec, kafka, threads, metrics, progressReporter, state);
-    }
-
-    @Produces
-    ProgressWatch progressWatch() {
-        return progress;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -106,7 +98,7 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         if (spec.train().sync() == null) {
             coordinator = new SoloCoordinator(spec, kafka, checkpoints, threads, prefetchBytes, feedNiceness);
         } else {
-            String member = memberId();
+            String member = GroupMembership.newMemberId();
             client += "-" + member;
             coordinator = new GroupCoordinator(spec, kafka, new GroupStart(spec, kafka, checkpoints, state, threads),
                     member, prefetchBytes, feedNiceness);
@@ -125,11 +117,6 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         evaluations.wakeup();
         loop.stop();
         claim.close();
-    }
-
-    private static String memberId() {
-        String host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("trainer");
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private void run(PollingThread polling) {
@@ -155,6 +142,8 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
                 String stop = batch == null ? null : steps.train(run, coordinator, batch);
                 if (batch != null) {
                     progress.progressed();
+                } else {
+                    steps.idle(run, coordinator);
                 }
                 progress.waiting(coordinator.lag());
                 if (stop != null) {

@@ -24,7 +24,8 @@ final class TrainerHarness implements AutoCloseable {
         TrainerMetrics metrics = new TrainerMetrics(registry, spec);
         checkpoints = new CheckpointPublisher(spec, kafka, metrics, checkpointDir.toString(), Optional.empty());
         progress = new ProgressReporter(spec, kafka, metrics, Duration.ofMillis(100), name);
-        loop = new TrainingLoop(spec, kafka, checkpoints, progress, metrics, state, 1, 8, 0, name);
+        loop = new TrainingLoop(spec, kafka, checkpoints, progress, metrics, state, 1, 8, 0, name,
+                new io.streamtrain.support.kafka.ProgressWatch("train batches"));
         loop.start();
     }
 
