@@ -27,6 +27,8 @@ import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaAccessCheck;
 import io.streamtrain.support.kafka.KafkaSecurity;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
+import io.streamtrain.support.kafka.RunStart;
 import io.streamtrain.support.kafka.TopicAdmin;
 import io.streamtrain.support.security.BearerTokens;
 import java.io.IOException;
@@ -216,10 +218,15 @@ public final class DemoCommand implements Callable<Integer> {
                 int partitions = TopicAdmin.ensureTrainPartitions(settings, trainers);
                 out.printf("%d trainers share the %d partitions of %s%n", trainers, partitions, Topics.BATCHES_TRAIN);
             }
+            // A fresh run: its services ignore what earlier runs of the pipeline left on the broker, and its ingest
+            // starts at the ingest topic's end as of now, before this demo publishes its file.
+            String runId = PipelineRun.newRunId();
+            RunStart.commitIngestStart(settings, pipeline.pipeline(), runId, false);
+            out.println("run " + runId);
             List<String> names = LocalServices.namesWithTrainers(trainers);
             out.println("starting " + String.join(", ", names) + " ...");
             services = LocalServices.start(home, names, specFile, bootstrap, work, Duration.ofSeconds(180),
-                    LocalServices.DEFAULT_JVM_OPTIONS, serviceEnvironment);
+                    LocalServices.DEFAULT_JVM_OPTIONS, LocalServices.withRunId(serviceEnvironment, runId));
             LocalBroker brokerRef = broker;
             LocalServices servicesRef = services;
             cleanup = new Thread(() -> stopAll(servicesRef, brokerRef));

@@ -26,6 +26,24 @@ final class DemoRuns {
         }
     }
 
+    /** The checkpoint directories of a pipeline the demo's trainer wrote (under its run's directory). */
+    static List<Path> checkpoints(Path workdir, String pipeline) throws IOException {
+        Path dir = workdir.resolve("checkpoints").resolve(pipeline);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> found = new java.util.ArrayList<>();
+        try (Stream<Path> runs = Files.list(dir)) {
+            for (Path run : runs.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
+                    .toList()) {
+                try (Stream<Path> checkpoints = Files.list(run)) {
+                    checkpoints.filter(d -> !d.getFileName().toString().startsWith(".")).forEach(found::add);
+                }
+            }
+        }
+        return found;
+    }
+
     static String logTails(Path workdir) throws IOException {
         Path logs = workdir.resolve("logs");
         if (!Files.isDirectory(logs)) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -210,9 +211,16 @@ class GroupTrainingTest {
      */
     private static AutoCloseable addTrainerTwo(String pipeline, Path runDir, Path specFile) throws Exception {
         awaitCheckpoints(runDir.resolve("checkpoints/" + pipeline), 1);
+        // The demo's run: its checkpoints are in the run's folder, named by its id. The added trainer joins it.
+        String runId;
+        try (var runs = Files.list(runDir.resolve("checkpoints/" + pipeline))) {
+            runId = runs.map(d -> d.getFileName().toString()).filter(name -> !name.startsWith(".")).findFirst()
+                    .orElseThrow();
+        }
         // Ready once it holds a partition of the group: this also waits until it has joined.
         LocalServices added = LocalServices.start(Home.locate(), List.of("trainer-service-2"), specFile,
-                broker.bootstrapServers(), runDir, Duration.ofSeconds(120), LocalServices.DEFAULT_JVM_OPTIONS);
+                broker.bootstrapServers(), runDir, Duration.ofSeconds(120), LocalServices.DEFAULT_JVM_OPTIONS,
+                LocalServices.withRunId(Map.of(), runId));
         Path log = runDir.resolve("logs/trainer-service-2.log");
         return () -> {
             try {

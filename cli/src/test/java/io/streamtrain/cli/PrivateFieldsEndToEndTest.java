@@ -59,10 +59,8 @@ class PrivateFieldsEndToEndTest {
         // Checkpoints were signed by the trainer and verified by the evaluator (a refused one would be an ERROR).
         assertThat(result.path("evaluations")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.path("verdict").asText()).isNotEqualTo("ERROR"));
-        try (Stream<Path> checkpoints = Files.list(run.resolve("checkpoints/iris-private"))) {
-            assertThat(checkpoints.filter(d -> !d.getFileName().toString().startsWith(".")).toList())
-                    .isNotEmpty().allSatisfy(d -> assertThat(d.resolve("signature.json")).isRegularFile());
-        }
+        assertThat(DemoRuns.checkpoints(run, "iris-private"))
+                .isNotEmpty().allSatisfy(d -> assertThat(d.resolve("signature.json")).isRegularFile());
         for (JsonNode example : result.path("rejectedExamples")) {
             String original = example.path("original").isNull() ? null : example.path("original").asText();
             if (example.path("reason").asText().equals("MALFORMED_CSV")) {

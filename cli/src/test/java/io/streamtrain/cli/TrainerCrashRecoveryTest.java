@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +68,7 @@ class TrainerCrashRecoveryTest {
             Path pidFile = runDir.resolve("pids/trainer-service.pid");
             for (int checkpoints : killAfter) {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> count(runDir.resolve("checkpoints/" + name)) >= checkpoints);
+                        .until(() -> DemoRuns.checkpoints(runDir, name).size() >= checkpoints);
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
                 await().atMost(Duration.ofMinutes(1)).until(() -> Files.isRegularFile(pidFile)
@@ -78,14 +77,5 @@ class TrainerCrashRecoveryTest {
         }
         assertThat(demo.get()).isZero();
         return EventCodec.mapper().readTree(Files.readAllBytes(report));
-    }
-
-    private static long count(Path dir) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        }
     }
 }

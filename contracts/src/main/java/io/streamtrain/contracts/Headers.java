@@ -7,6 +7,11 @@ public final class Headers {
 
     /** The pipeline a message belongs to (UTF-8). Lets several pipelines share topics. */
     public static final String PIPELINE = "streamtrain.pipeline";
+    /**
+     * The run a message belongs to (UTF-8): one life of a pipeline on a broker. Services of a run ignore messages of
+     * other runs; a message without it belongs to every run (as one without {@link #PIPELINE} to every pipeline).
+     */
+    public static final String RUN = "streamtrain.run";
     /** Marks a control message instead of data; its value says which control message. */
     public static final String CONTROL = "streamtrain.control";
     /** {@link #CONTROL} value of an {@link EndOfData} marker. */

@@ -17,6 +17,7 @@ import io.streamtrain.pipeline.features.FeatureEncoder;
 import io.streamtrain.pipeline.spec.Metric;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,6 +40,7 @@ public class CheckpointEvaluator {
     private static final Logger LOG = Logger.getLogger(CheckpointEvaluator.class);
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final ServingModel serving;
     private final ValidationSet validation;
     private final EvaluationPublisher publisher;
@@ -51,16 +53,17 @@ public class CheckpointEvaluator {
     private final RowLayouts layouts;
     private final EvaluationEvents events;
 
-    public CheckpointEvaluator(PipelineSpec spec, ServingModel serving, ValidationSet validation,
+    public CheckpointEvaluator(PipelineSpec spec, PipelineRun run, ServingModel serving, ValidationSet validation,
                                EvaluationPublisher publisher, EvaluationHistory history, CheckpointLoader checkpoints,
                                KafkaSettings kafka,
                                @ConfigProperty(name = "streamtrain.evaluator.threads") int threads,
                                @ConfigProperty(name = "streamtrain.evaluator.final-wait") Duration finalWait) {
         this.checkpoints = checkpoints;
-        this.statsLookup = new StatsLookup(kafka);
+        this.statsLookup = new StatsLookup(kafka, run.runId());
         this.layouts = new RowLayouts(spec.pipeline(), statsLookup);
         this.spec = spec;
-        this.events = new EvaluationEvents(spec);
+        this.run = run;
+        this.events = new EvaluationEvents(spec, run.runId());
         this.serving = serving;
         this.validation = validation;
         this.publisher = publisher;
@@ -169,7 +172,8 @@ public class CheckpointEvaluator {
                        String promotedBy, String reason) {
         ModelEvent model = new ModelEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
                 checkpoint.path(), checkpoint.sha256(), checkpoint.epoch(), checkpoint.step(), checkpoint.specHash(),
-                metrics, network.manifest().stats(), System.currentTimeMillis(), promotedBy, reason);
+                metrics, network.manifest().stats(), System.currentTimeMillis(), promotedBy, reason,
+                run.runId());
         publisher.champion(model);
         serving.switchTo(model);
         if (champion != null) {

@@ -7,6 +7,7 @@ import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.OffsetCommits;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.PollingThread;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds checkpoint events to the {@link CheckpointEvaluator}, one at a time. In: {@code streamtrain.checkpoints.v1}
+ * Feeds checkpoint events of the pipeline's run to the {@link CheckpointEvaluator}, one at a time (those of other
+ * runs are passed over). In: {@code streamtrain.checkpoints.v1}
  * in the group {@code streamtrain-evaluator-service-<pipeline>}, as its static member {@code streamtrain.instance-id}
  * (a restart under the same id gets the partition back at once). Out: each event's offset, committed once the
  * event is handled; a failed commit is retried ({@link OffsetCommits}). An event handled but not committed (a kill,
@@ -40,15 +42,18 @@ public class CheckpointFeed {
 
     private final CheckpointEvaluator evaluator;
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaSettings kafka;
     private final String instanceId;
     private KafkaConsumer<String, byte[]> consumer;
     private PollingThread loop;
 
-    public CheckpointFeed(CheckpointEvaluator evaluator, PipelineSpec spec, KafkaSettings kafka,
+    public CheckpointFeed(CheckpointEvaluator evaluator, PipelineSpec spec, PipelineRun run,
+                          KafkaSettings kafka,
                           @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
         this.evaluator = evaluator;
         this.spec = spec;
+        this.run = run;
         this.kafka = kafka;
         this.instanceId = instanceId;
     }
@@ -87,7 +92,9 @@ public class CheckpointFeed {
             while (polling.running()) {
                 commits.retryPending();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    evaluator.onCheckpoint(record.value());
+                    if (run.owns(record)) {
+                        evaluator.onCheckpoint(record.value());
+                    }
                     commits.processed(record);
                 }
             }

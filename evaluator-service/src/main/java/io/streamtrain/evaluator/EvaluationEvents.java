@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the evaluation events of one pipeline. In: a checkpoint event and what was decided about it (the gate's
+ * Builds the evaluation events of one pipeline's run. In: a checkpoint event and what was decided about it (the gate's
  * decision with the scores, a manual override, or an error). Out: the evaluation event, stamped now.
  */
 final class EvaluationEvents {
 
     private final PipelineSpec spec;
+    private final String runId;
 
-    EvaluationEvents(PipelineSpec spec) {
+    EvaluationEvents(PipelineSpec spec, String runId) {
         this.spec = spec;
+        this.runId = runId;
     }
 
     /** The gate's verdict on the checkpoint's scores; {@code classes} name the confusion matrix's rows. */
@@ -29,7 +31,7 @@ final class EvaluationEvents {
                 result.confusionMatrix() == null ? null : classes, result.confusionMatrix(), decision.verdict(),
                 decision.report().metric(), decision.report().value(), decision.report().championValue(),
                 decision.reason(), System.currentTimeMillis(), result.perClass(), result.residuals(),
-                decision.report());
+                decision.report(), runId);
     }
 
     /** A promotion on a person's word; {@code result} is null when there were no validation rows to score on. */
@@ -41,13 +43,14 @@ final class EvaluationEvents {
                 metrics, result == null || result.confusionMatrix() == null ? null : classes,
                 result == null ? null : result.confusionMatrix(), Verdict.PROMOTED, metric, metrics.get(metric), null,
                 why, System.currentTimeMillis(), result == null ? null : result.perClass(),
-                result == null ? null : result.residuals(), null);
+                result == null ? null : result.residuals(), null, runId);
     }
 
     /** An ERROR verdict: the checkpoint could not be scored, for {@code reason}. */
     EvaluationEvent error(CheckpointEvent checkpoint, String reason) {
         return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),
                 checkpoint.epoch(), checkpoint.step(), checkpoint.finalCheckpoint(), 0, Map.of(), null, null,
-                Verdict.ERROR, spec.evaluate().metric().key(), null, null, reason, System.currentTimeMillis());
+                Verdict.ERROR, spec.evaluate().metric().key(), null, null, reason, System.currentTimeMillis(), null,
+                null, null, runId);
     }
 }

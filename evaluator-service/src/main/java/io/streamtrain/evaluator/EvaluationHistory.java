@@ -5,6 +5,7 @@ import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.TopicReader;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -23,14 +24,16 @@ import java.util.Set;
 public class EvaluationHistory {
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaSettings kafka;
     private final List<EvaluationEvent> evaluations = new ArrayList<>();
     private final Set<String> evaluated = new HashSet<>();
     private ModelEvent champion;
     private boolean loaded;
 
-    public EvaluationHistory(PipelineSpec spec, KafkaSettings kafka) {
+    public EvaluationHistory(PipelineSpec spec, PipelineRun run, KafkaSettings kafka) {
         this.spec = spec;
+        this.run = run;
         this.kafka = kafka;
     }
 
@@ -79,9 +82,9 @@ public class EvaluationHistory {
             return;
         }
         TopicReader reader = new TopicReader(kafka);
-        evaluations.addAll(reader.events(Topics.EVALUATIONS, spec.pipeline(), EvaluationEvent.class));
+        evaluations.addAll(reader.events(Topics.EVALUATIONS, run, EvaluationEvent.class));
         evaluations.forEach(e -> evaluated.add(e.checkpointId()));
-        List<ModelEvent> champions = reader.events(Topics.MODELS, spec.pipeline(), ModelEvent.class);
+        List<ModelEvent> champions = reader.events(Topics.MODELS, run, ModelEvent.class);
         champion = champions.isEmpty() ? null : champions.get(champions.size() - 1);
         loaded = true;
     }

@@ -6,7 +6,7 @@ import io.streamtrain.contracts.ModelEvent;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutionException;
@@ -22,11 +22,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public class EvaluationPublisher {
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaProducer<String, byte[]> producer;
     private final EvaluationHistory history;
 
-    public EvaluationPublisher(PipelineSpec spec, KafkaSettings kafka, EvaluationHistory history) {
+    public EvaluationPublisher(PipelineSpec spec, PipelineRun run, KafkaSettings kafka, EvaluationHistory history) {
         this.spec = spec;
+        this.run = run;
         this.history = history;
         this.producer = new KafkaProducer<>(kafka.producer("evaluator-" + spec.pipeline()));
     }
@@ -43,7 +45,7 @@ public class EvaluationPublisher {
 
     private void send(String topic, String key, byte[] value) {
         try {
-            producer.send(Messages.data(topic, spec.pipeline(), key, value)).get();
+            producer.send(run.data(topic, key, value)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing to " + topic, e);

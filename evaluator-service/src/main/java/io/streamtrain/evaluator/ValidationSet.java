@@ -7,6 +7,7 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,15 +35,17 @@ public class ValidationSet {
     private static final Logger LOG = Logger.getLogger(ValidationSet.class);
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaSettings kafka;
     private final BatchReservoir reservoir;
     private boolean complete;
     private KafkaConsumer<String, byte[]> consumer;
     private PollingThread loop;
 
-    public ValidationSet(PipelineSpec spec, KafkaSettings kafka,
+    public ValidationSet(PipelineSpec spec, PipelineRun run, KafkaSettings kafka,
                          @ConfigProperty(name = "streamtrain.evaluator.max-validation-rows") long maxRows) {
         this.spec = spec;
+        this.run = run;
         this.kafka = kafka;
         this.reservoir = new BatchReservoir(maxRows, spec.train().seed());
     }
@@ -96,7 +99,7 @@ public class ValidationSet {
             Set<Integer> finished = new HashSet<>();
             while (loop.running()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (Messages.belongsTo(record, spec.pipeline())) {
+                    if (run.owns(record)) {
                         take(record, finished, partitions.size());
                     }
                 }

@@ -23,6 +23,7 @@ import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.KafkaTestResource;
@@ -98,7 +99,7 @@ class CheckpointRedeliveryTest {
                 .extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
 
         // A restarted evaluator learns from the topic which checkpoints are evaluated, and skips them.
-        EvaluationHistory restarted = new EvaluationHistory(SPEC, settings());
+        EvaluationHistory restarted = new EvaluationHistory(SPEC, PipelineRun.none(PIPELINE), settings());
         assertThat(restarted.evaluated("e005-s00000150")).isTrue();
         assertThat(restarted.evaluated("e001-s00000000")).isTrue();
         assertThat(restarted.evaluated("e006-s00000151")).isFalse();

@@ -32,6 +32,7 @@ import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.TopicReader;
 import io.streamtrain.testing.KafkaTestResource;
@@ -178,7 +179,8 @@ class EvaluatorServiceTest {
         assertPredictionsMatchArtifact(records, "e001-s00000000", untrained);
 
         // A restarted evaluator rebuilds the same history and champion from the topics alone.
-        EvaluationHistory rebuilt = new EvaluationHistory(SPEC, new KafkaSettings(bootstrap));
+        EvaluationHistory rebuilt = new EvaluationHistory(SPEC, PipelineRun.none(PIPELINE),
+                new KafkaSettings(bootstrap));
         assertThat(rebuilt.evaluations()).extracting(EvaluationEvent::checkpointId)
                 .containsExactly("e005-s00000150", "e001-s00000000", "e006-s00000151", "e001-s00000000");
         assertThat(rebuilt.evaluations()).extracting(EvaluationEvent::verdict).map(String::valueOf)
@@ -205,7 +207,8 @@ class EvaluatorServiceTest {
                 .body(containsString("streamtrain_pipeline_bad_records_over_budget{pipeline=\"evaluator-test\"} 0.0"));
 
         // A restarted evaluator's dashboard: a feed that starts now rebuilds the same picture from the topics alone.
-        DashboardFeed restarted = new DashboardFeed(SPEC, new KafkaSettings(bootstrap), Duration.ofSeconds(1));
+        DashboardFeed restarted = new DashboardFeed(SPEC, PipelineRun.none(PIPELINE), new KafkaSettings(bootstrap),
+                Duration.ofSeconds(1));
         restarted.start();
         try {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

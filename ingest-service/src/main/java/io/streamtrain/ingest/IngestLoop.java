@@ -11,6 +11,7 @@ import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.OffsetCommits;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,8 +38,9 @@ import org.jboss.logging.Logger;
  * (a crash in between writes some records twice; the preprocessor's duplicate-id window drops them). The record
  * id is the message key, else topic-partition-offset. A message with a {@code streamtrain.malformed} header (a line
  * its producer could not read from its file) is dead-lettered as {@code MALFORMED_CSV} with the header's detail.
- * Messages whose pipeline header names another pipeline are
- * left to that pipeline's deployment: the consumer group is {@code streamtrain-ingest-service-<pipeline>}, joined
+ * Messages whose pipeline header names another pipeline, or whose run header another run, are
+ * left to that pipeline's deployment: the consumer group is {@code streamtrain-ingest-service-<pipeline>} (followed by
+ * {@code -<run id>} with a run id: a run starts where {@link io.streamtrain.support.kafka.RunStart} put it), joined
  * as its static member {@code streamtrain.instance-id} (a restart under the same id gets its partitions back at
  * once); a failed commit is retried ({@link OffsetCommits}).
  * A plain consumer loop rather than a reactive-messaging channel: 59,017 against 41,661 records/s on
@@ -51,25 +53,27 @@ public class IngestLoop {
 
     private final RecordRouter router;
     private final KafkaSettings kafka;
+    private final PipelineRun run;
     private final int maxPollRecords;
     private final String instanceId;
     private KafkaConsumer<String, byte[]> consumer;
     private PollingThread loop;
     private long accepted;
 
-    public IngestLoop(RecordRouter router, KafkaSettings kafka,
+    public IngestLoop(RecordRouter router, KafkaSettings kafka, PipelineRun run,
                       @ConfigProperty(name = "streamtrain.ingest.max-poll-records") int maxPollRecords,
                       @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
         this.router = router;
         this.kafka = kafka;
+        this.run = run;
         this.maxPollRecords = maxPollRecords;
         this.instanceId = instanceId;
     }
 
     void onStart(@Observes StartupEvent event) {
         String pipeline = router.spec().pipeline();
-        Properties settings = kafka.groupMember("ingest-" + pipeline + "-" + instanceId,
-                "streamtrain-ingest-service-" + pipeline, instanceId);
+        Properties settings = kafka.groupMember("ingest-" + pipeline + "-" + instanceId, run.ingestGroup(),
+                instanceId);
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         consumer = new KafkaConsumer<>(settings);
         consumer.subscribe(List.of(Topics.INGEST));
@@ -103,9 +107,8 @@ public class IngestLoop {
 
     private void route(ConsumerRecords<String, byte[]> records) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(records.count());
-        String pipeline = router.spec().pipeline();
         for (ConsumerRecord<String, byte[]> record : records) {
-            if (!Messages.belongsTo(record, pipeline)) {
+            if (!run.owns(record)) {
                 continue;
             }
             if (Messages.isEndOfData(record)) {

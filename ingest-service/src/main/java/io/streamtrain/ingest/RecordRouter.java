@@ -15,7 +15,7 @@ import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.pipeline.ingest.ValidationResult;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -44,6 +44,7 @@ public class RecordRouter {
     static final String STAGE = "ingest";
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final RecordValidator validator;
     private final JsonRecordParser parser;
     private final IngestLimits limits;
@@ -52,7 +53,7 @@ public class RecordRouter {
     private final KafkaProducer<String, byte[]> producer;
 
     @Inject
-    public RecordRouter(PipelineSpec spec, KafkaSettings kafka,
+    public RecordRouter(PipelineSpec spec, PipelineRun run, KafkaSettings kafka,
                         @ConfigProperty(name = "streamtrain.ingest.max-record-bytes") int maxRecordBytes,
                         @ConfigProperty(name = "streamtrain.ingest.max-fields") int maxFields,
                         @ConfigProperty(name = "streamtrain.ingest.max-string-chars") int maxStringChars,
@@ -61,6 +62,7 @@ public class RecordRouter {
                         @ConfigProperty(name = "streamtrain.ingest.max-original-chars") int maxOriginalChars,
                         @ConfigProperty(name = "streamtrain.ingest.private-key") Optional<String> privateKey) {
         this.spec = spec;
+        this.run = run;
         try {
             this.privateFields = new PrivateFields(spec.data().privateFields(),
                     privateKey.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null));
@@ -136,7 +138,7 @@ public class RecordRouter {
         String recordId = idOf(id, node);
         ValidationResult result = validator.validate(recordId, node, source);
         if (result instanceof ValidationResult.Accepted accepted) {
-            Future<RecordMetadata> sent = producer.send(Messages.data(Topics.RECORDS, spec.pipeline(), recordId,
+            Future<RecordMetadata> sent = producer.send(run.data(Topics.RECORDS, recordId,
                     EventCodec.toBytes(accepted.record())));
             return new Routed(null, sent);
         }
@@ -165,7 +167,7 @@ public class RecordRouter {
         String kept = truncated ? original.substring(0, maxOriginalChars) : original;
         RejectedRecord dead = new RejectedRecord(SchemaVersion.CURRENT, spec.pipeline(), id, STAGE, rejection.reason(),
                 rejection.field(), rejection.detail(), source, kept, truncated, System.currentTimeMillis(), base64);
-        Future<RecordMetadata> sent = producer.send(Messages.data(Topics.REJECTED, spec.pipeline(), id,
+        Future<RecordMetadata> sent = producer.send(run.data(Topics.REJECTED, id,
                 EventCodec.toBytes(dead)));
         return new Routed(rejection, sent);
     }
@@ -173,7 +175,7 @@ public class RecordRouter {
     /** Forwards an end-of-data marker to every partition of the records topic. */
     public List<Future<RecordMetadata>> endOfData(long records) {
         return producer.partitionsFor(Topics.RECORDS).stream()
-                .map(p -> producer.send(Messages.endOfData(Topics.RECORDS, p.partition(),
+                .map(p -> producer.send(run.endOfData(Topics.RECORDS, p.partition(),
                         new EndOfData(SchemaVersion.CURRENT, spec.pipeline(), STAGE, records, records))))
                 .toList();
     }

@@ -9,14 +9,16 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes checkpoints under {@code <root>/<pipeline>/<checkpointId>/}: the parameters (DJL format, for scoring),
- * the training state (parameters and optimizer state, to continue exactly) and the manifest. The files go to a
+ * Writes checkpoints under {@code <root>/<pipeline>/<checkpointId>/} (under
+ * {@code <root>/<pipeline>/<run>/<checkpointId>/} for a writer of one run: it then finds, lists and deletes only that
+ * run's checkpoints): the parameters (DJL format, for scoring), the training state (parameters and optimizer state, to continue exactly) and the manifest. The files go to a
  * fresh temporary directory that is renamed into place, so a reader never sees a half-written checkpoint.
  */
 public final class CheckpointWriter {
 
     private final Path root;
     private final ArtifactKeys.Signer signer;
+    private final String run;
 
     public CheckpointWriter(Path root) {
         this(root, null);
@@ -24,8 +26,20 @@ public final class CheckpointWriter {
 
     /** A writer that signs every checkpoint with {@code signer} ({@link CheckpointSignature}); null: unsigned. */
     public CheckpointWriter(Path root, ArtifactKeys.Signer signer) {
+        this(root, signer, null);
+    }
+
+    /** The same, for the checkpoints of one run ({@code run}: its id, a directory name; null: no run id). */
+    public CheckpointWriter(Path root, ArtifactKeys.Signer signer, String run) {
         this.root = root;
         this.signer = signer;
+        this.run = run;
+    }
+
+    /** The directory holding a pipeline's checkpoints (of this writer's run). */
+    private Path pipelineDir(String pipeline) {
+        Path dir = root.resolve(pipeline);
+        return run == null ? dir : dir.resolve(run);
     }
 
     /** Saves the session's parameters and the manifest; returns the final directory and the digest. */
@@ -42,7 +56,7 @@ public final class CheckpointWriter {
     /** The same, with {@code extra} files written into the checkpoint before it is renamed in. */
     public Written write(TrainingSession session, CheckpointManifest manifest, ExtraFiles extra)
             throws IOException {
-        Path pipelineDir = root.resolve(manifest.pipeline());
+        Path pipelineDir = pipelineDir(manifest.pipeline());
         Files.createDirectories(pipelineDir);
         Path target = pipelineDir.resolve(manifest.checkpointId());
         if (Files.isRegularFile(CheckpointFiles.manifest(target))) {
@@ -102,7 +116,7 @@ public final class CheckpointWriter {
      * the latest written), or empty. Unreadable directories are skipped.
      */
     public java.util.Optional<Restorable> newest(String pipeline) {
-        Path pipelineDir = root.resolve(pipeline);
+        Path pipelineDir = pipelineDir(pipeline);
         if (!Files.isDirectory(pipelineDir)) {
             return java.util.Optional.empty();
         }
@@ -134,7 +148,7 @@ public final class CheckpointWriter {
 
     /** The ids of a pipeline's checkpoints on disk, newest (highest step) first. */
     public java.util.List<String> checkpointIds(String pipeline) throws IOException {
-        Path pipelineDir = root.resolve(pipeline);
+        Path pipelineDir = pipelineDir(pipeline);
         if (!Files.isDirectory(pipelineDir)) {
             return java.util.List.of();
         }
@@ -148,10 +162,11 @@ public final class CheckpointWriter {
 
     /** Removes one checkpoint directory of a pipeline. */
     public void delete(String pipeline, String checkpointId) throws IOException {
-        deleteTree(root.resolve(pipeline).resolve(checkpointId));
+        deleteTree(pipelineDir(pipeline).resolve(checkpointId));
     }
 
-    private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile("e\\d+-s(\\d+)");
+    private static final java.util.regex.Pattern CHECKPOINT_ID = java.util.regex.Pattern.compile(
+            "(?:.+-)?e\\d+-s(\\d+)");
 
     private static long stepOf(String checkpointId) {
         java.util.regex.Matcher matcher = CHECKPOINT_ID.matcher(checkpointId);

@@ -10,25 +10,27 @@ import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.ingest.Rejection;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
 /**
  * Writes the preprocessor's outputs with a transactional producer (the caller owns the transaction): statistics
  * to the compacted stats topic, batches to the batch topics, dead letters, and end-of-data markers on every
- * partition of both batch topics.
+ * partition of both batch topics, each with the pipeline's run header.
  */
 final class KafkaOutput implements PreprocessOutput {
 
     private static final Logger LOG = Logger.getLogger(KafkaOutput.class);
     static final String STAGE = "preprocess";
 
+    private final PipelineRun run;
     private final String pipeline;
     private final KafkaProducer<String, byte[]> producer;
 
-    KafkaOutput(String pipeline, KafkaProducer<String, byte[]> producer) {
-        this.pipeline = pipeline;
+    KafkaOutput(PipelineRun run, KafkaProducer<String, byte[]> producer) {
+        this.run = run;
+        this.pipeline = run.pipeline();
         this.producer = producer;
     }
 
@@ -36,17 +38,17 @@ final class KafkaOutput implements PreprocessOutput {
     public void stats(NormalizationStats stats) {
         LOG.infof("statistics version %d of '%s' from %d warm-up records: %d inputs, %d outputs",
                 stats.version(), stats.pipeline(), stats.warmupRecords(), stats.inputSize(), stats.outputSize());
-        producer.send(Messages.data(Topics.STATS, pipeline, pipeline, EventCodec.toBytes(stats)));
+        producer.send(run.data(Topics.STATS, pipeline, EventCodec.toBytes(stats)));
     }
 
     @Override
     public void trainBatch(Batch batch) {
-        producer.send(Messages.data(Topics.BATCHES_TRAIN, pipeline, batch.batchId(), BatchCodec.encode(batch)));
+        producer.send(run.data(Topics.BATCHES_TRAIN, batch.batchId(), BatchCodec.encode(batch)));
     }
 
     @Override
     public void validationBatch(Batch batch) {
-        producer.send(Messages.data(Topics.BATCHES_VALIDATION, pipeline, batch.batchId(), BatchCodec.encode(batch)));
+        producer.send(run.data(Topics.BATCHES_VALIDATION, batch.batchId(), BatchCodec.encode(batch)));
     }
 
     @Override
@@ -54,7 +56,7 @@ final class KafkaOutput implements PreprocessOutput {
         RejectedRecord dead = new RejectedRecord(SchemaVersion.CURRENT, pipeline, record.id(), STAGE,
                 rejection.reason(), rejection.field(), rejection.detail(), record.source(), EventCodec.toJson(record),
                 false, System.currentTimeMillis());
-        producer.send(Messages.data(Topics.REJECTED, pipeline, record.id(), EventCodec.toBytes(dead)));
+        producer.send(run.data(Topics.REJECTED, record.id(), EventCodec.toBytes(dead)));
     }
 
     @Override
@@ -67,6 +69,6 @@ final class KafkaOutput implements PreprocessOutput {
 
     private void marker(String topic, long batches, long rows) {
         EndOfData marker = new EndOfData(SchemaVersion.CURRENT, pipeline, STAGE, batches, rows);
-        producer.partitionsFor(topic).forEach(p -> producer.send(Messages.endOfData(topic, p.partition(), marker)));
+        producer.partitionsFor(topic).forEach(p -> producer.send(run.endOfData(topic, p.partition(), marker)));
     }
 }

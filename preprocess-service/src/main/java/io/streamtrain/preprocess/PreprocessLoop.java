@@ -12,6 +12,7 @@ import io.streamtrain.pipeline.ingest.Rejection;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.PollingThread;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,7 +44,9 @@ import org.jboss.logging.Logger;
  * preprocessor is deterministic, so it makes the same outputs in the same order, and {@link SequencedOutput}
  * drops the ones already committed. A crash at any point therefore loses nothing and writes nothing twice. The
  * records topic must have one partition (poll order across partitions is not deterministic); one preprocessor
- * instance runs per pipeline, and a restarted one fences the old one through its transactional id.
+ * instance runs per pipeline, and a restarted one fences the old one through its transactional id. With a run id,
+ * the consumer group and transactional id end in {@code -<run id>} (a new run replays the records topic for
+ * itself), records and statistics of other runs are ignored, and every output carries the run header.
  */
 @ApplicationScoped
 public class PreprocessLoop {
@@ -51,6 +54,7 @@ public class PreprocessLoop {
     private static final Logger LOG = Logger.getLogger(PreprocessLoop.class);
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaSettings kafka;
     private final String instanceId;
     private final int maxPollRecords;
@@ -58,20 +62,22 @@ public class PreprocessLoop {
     private KafkaProducer<String, byte[]> producer;
     private PollingThread loop;
 
-    public PreprocessLoop(PipelineSpec spec, KafkaSettings kafka,
+    public PreprocessLoop(PipelineSpec spec, PipelineRun run, KafkaSettings kafka,
                           @ConfigProperty(name = "streamtrain.instance-id") String instanceId,
                           @ConfigProperty(name = "streamtrain.preprocess.max-poll-records") int maxPollRecords) {
         this.spec = spec;
+        this.run = run;
         this.kafka = kafka;
         this.instanceId = instanceId;
         this.maxPollRecords = maxPollRecords;
     }
 
     void onStart(@Observes StartupEvent event) {
-        String transactionalId = "streamtrain-preprocess-" + spec.pipeline() + "-" + instanceId;
+        String transactionalId = run.scoped("streamtrain-preprocess-" + spec.pipeline()) + "-" + instanceId;
         producer = new KafkaProducer<>(kafka.transactionalProducer(transactionalId, transactionalId));
         producer.initTransactions();
-        Properties consumerSettings = kafka.consumer("preprocess-" + instanceId, "streamtrain-preprocess-" + spec.pipeline());
+        Properties consumerSettings = kafka.consumer("preprocess-" + instanceId,
+                run.scoped("streamtrain-preprocess-" + spec.pipeline()));
         // One transaction per poll: large polls keep the commit overhead per record small.
         consumerSettings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         consumer = new KafkaConsumer<>(consumerSettings);
@@ -86,12 +92,12 @@ public class PreprocessLoop {
         OffsetAndMetadata committed = consumer.committed(Set.of(input)).get(input);
         OutputProgress progress = OutputProgress.parse(committed == null ? null : committed.metadata());
         consumer.seekToBeginning(partitions);
-        NormalizationStats restored = new StatsLookup(kafka).latest(spec.pipeline()).orElse(null);
+        NormalizationStats restored = new StatsLookup(kafka, run.runId()).latest(spec.pipeline()).orElse(null);
         if (restored != null || committed != null) {
-            LOG.infof("restarting '%s': statistics version %s, replaying %s from the beginning past %s",
-                    spec.pipeline(), restored == null ? "none" : restored.version(), Topics.RECORDS, progress);
+            LOG.infof("restarting %s: statistics version %s, replaying %s from the beginning past %s",
+                    run, restored == null ? "none" : restored.version(), Topics.RECORDS, progress);
         }
-        SequencedOutput output = new SequencedOutput(new KafkaOutput(spec.pipeline(), producer), progress);
+        SequencedOutput output = new SequencedOutput(new KafkaOutput(run, producer), progress);
         Preprocessor preprocessor = new Preprocessor(spec, restored, output);
         loop = PollingThread.start("preprocess-loop", polling -> run(polling, preprocessor, output, input), consumer);
     }
@@ -129,7 +135,7 @@ public class PreprocessLoop {
     }
 
     private void handle(Preprocessor preprocessor, SequencedOutput output, ConsumerRecord<String, byte[]> record) {
-        if (!Messages.belongsTo(record, spec.pipeline())) {
+        if (!run.owns(record)) {
             return;
         }
         if (Messages.isEndOfData(record)) {

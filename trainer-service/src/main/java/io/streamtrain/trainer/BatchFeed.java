@@ -2,6 +2,7 @@ package io.streamtrain.trainer;
 
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.batch.DirectBatch;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,7 +57,7 @@ final class BatchFeed implements AutoCloseable {
     private record Positions(Map<Integer, Long> from, Set<Integer> ended, long generation, Start start) {
     }
 
-    private final String pipeline;
+    private final PipelineRun run;
     private final FeedQueue queue;
     private final Set<Integer> ended = new HashSet<>();
     private final Thread thread;
@@ -83,19 +84,19 @@ final class BatchFeed implements AutoCloseable {
      * feed's thread runs at nice value {@code niceness} (0: as the training thread): the feed only has to stay
      * ahead, and where it shares the cores with the training thread (and a broker) the training thread should win.
      */
-    BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, String pipeline,
+    BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, PipelineRun run,
               long capacityBytes, int niceness) {
-        this(consumer, spare, pipeline, capacityBytes, niceness, true);
+        this(consumer, spare, run, capacityBytes, niceness, true);
     }
 
     /** {@code epochsByMarkers}: false in a group, where the trainer repositions the feed after each epoch. */
-    BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, String pipeline,
+    BatchFeed(KafkaConsumer<String, ByteBuffer> consumer, KafkaConsumer<String, ByteBuffer> spare, PipelineRun run,
               long capacityBytes, int niceness, boolean epochsByMarkers) {
         this.epochsByMarkers = epochsByMarkers;
         this.niceness = niceness;
         this.consumer = consumer;
         this.spare = spare;
-        this.pipeline = pipeline;
+        this.run = run;
         this.queue = new FeedQueue(capacityBytes);
         this.thread = new Thread(this::run, "batch-feed");
         thread.setDaemon(true);
@@ -185,7 +186,7 @@ final class BatchFeed implements AutoCloseable {
                 consumerLag = lag;
                 for (ConsumerRecord<String, ByteBuffer> record : records) {
                     if (!ended.contains(record.partition())) {
-                        offer(FeedItem.read(record, pipeline, generation, queue));
+                        offer(FeedItem.read(record, run, generation, queue));
                     }
                 }
             }

@@ -13,7 +13,7 @@ import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a checkpoint of a training session and announces it. In: the session and where training stands. Out:
- * a checkpoint directory under {@code streamtrain.checkpoint-dir} (written atomically; signed with
+ * a checkpoint directory under {@code streamtrain.checkpoint-dir}
+ * ({@code <pipeline>/<run id>/<run id>-eNNN-sNNNNNNNN} with a run id, {@code <pipeline>/eNNN-sNNNNNNNN} without: a
+ * run restores and prunes only its own; written atomically; signed with
  * {@code streamtrain.checkpoint-signing-key} when one is configured) and a
  * {@link CheckpointEvent} with its SHA-256 on {@code streamtrain.checkpoints.v1}, sent without waiting (in order;
  * a failed send fails the next checkpoint), the final one acknowledged before returning.
@@ -39,6 +41,7 @@ public class CheckpointPublisher {
     private static final Logger LOG = Logger.getLogger(CheckpointPublisher.class);
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final CheckpointWriter writer;
     private final KafkaProducer<String, byte[]> producer;
     private final CheckpointRetention retention;
@@ -47,16 +50,22 @@ public class CheckpointPublisher {
     private CheckpointWriter.Written lastWritten;
     private final AtomicReference<IOException> announcementFailure = new AtomicReference<>();
 
-    public CheckpointPublisher(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
+    public CheckpointPublisher(PipelineSpec spec, PipelineRun run, KafkaSettings kafka, TrainerMetrics metrics,
                                @ConfigProperty(name = "streamtrain.checkpoint-dir") String checkpointDir,
                                @ConfigProperty(name = "streamtrain.checkpoint-signing-key") Optional<String> signingKey)
             throws IOException {
         this.spec = spec;
+        this.run = run;
         this.metrics = metrics;
         this.writer = new CheckpointWriter(Path.of(checkpointDir).toAbsolutePath(),
-                signingKey.isEmpty() ? null : ArtifactKeys.signer(Path.of(signingKey.get())));
+                signingKey.isEmpty() ? null : ArtifactKeys.signer(Path.of(signingKey.get())), run.runId());
         this.producer = new KafkaProducer<>(kafka.producer("trainer-checkpoints-" + spec.pipeline()));
         this.retention = new CheckpointRetention(spec.train().keepCheckpoints());
+    }
+
+    /** The pipeline's run this trainer belongs to. */
+    PipelineRun run() {
+        return run;
     }
 
     /** An evaluation of one of this pipeline's checkpoints: it may now be deleted when no longer needed. */
@@ -71,7 +80,7 @@ public class CheckpointPublisher {
         int epoch = request.epoch();
         boolean finalCheckpoint = request.isFinal();
         NormalizationStats stats = request.stats();
-        String id = request.id();
+        String id = request.id(run.runId());
         if (!request.session().parametersFinite()) {
             throw new NonFiniteParametersException("the parameters at step " + progress.step() + " are not finite;"
                     + " checkpoint " + id + " was not written (lower train.learningRate or set train.clipGradNorm)");
@@ -94,7 +103,7 @@ public class CheckpointPublisher {
         CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, spec.pipeline(), id, epoch,
                 progress.step(), progress.samples(), stats.version(), spec.hash(), written.dir().toString(),
                 written.sha256(), window.meanLoss(), window.samplesPerSecond(), finalCheckpoint, now,
-                resume.lineageCount(), resume.lineageSha256(), request.stopReason());
+                resume.lineageCount(), resume.lineageSha256(), request.stopReason(), run.runId());
         announce(event);
         metrics.checkpoint(System.nanoTime() - started);
         LOG.infof("checkpoint %s: epoch %d, step %d, %d samples, loss %.4f, %.0f samples/s%s", id,
@@ -110,7 +119,7 @@ public class CheckpointPublisher {
      */
     private void announce(CheckpointEvent event) throws IOException {
         failIfAnnouncementFailed();
-        producer.send(Messages.data(Topics.CHECKPOINTS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)),
+        producer.send(run.data(Topics.CHECKPOINTS, spec.pipeline(), EventCodec.toBytes(event)),
                 (metadata, e) -> {
                     if (e != null) {
                         announcementFailure.compareAndSet(null, new IOException("cannot announce checkpoint "

@@ -29,4 +29,9 @@ record CheckpointRequest(TrainingSession session, NormalizationStats stats, Trai
     String id() {
         return String.format("e%03d-s%08d", epoch, progress.step());
     }
+
+    /** The checkpoint id in the run {@code runId}: {@code <run id>-} before {@link #id()} (null: no run id). */
+    String id(String runId) {
+        return runId == null ? id() : runId + "-" + id();
+    }
 }

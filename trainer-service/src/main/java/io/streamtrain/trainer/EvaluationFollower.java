@@ -5,6 +5,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +14,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Follows the evaluations of one pipeline for a trainer. In: {@code streamtrain.evaluations.v1} from the
- * beginning. Out: the pipeline's evaluation events in order, a poll at a time (for early stopping and checkpoint
- * retention).
+ * Follows the evaluations of one pipeline's run for a trainer. In: {@code streamtrain.evaluations.v1} from the
+ * beginning. Out: the evaluation events of the pipeline and run (not other runs') in order, a poll at a time (for
+ * early stopping and checkpoint retention).
  */
 final class EvaluationFollower implements AutoCloseable {
 
-    private final String pipeline;
+    private final PipelineRun run;
     private final KafkaConsumer<String, byte[]> consumer;
 
-    EvaluationFollower(KafkaSettings kafka, String pipeline, String clientId) {
-        this.pipeline = pipeline;
+    EvaluationFollower(KafkaSettings kafka, PipelineRun run, String clientId) {
+        this.run = run;
         this.consumer = new KafkaConsumer<>(kafka.consumer(clientId, null));
     }
 
@@ -39,7 +40,7 @@ final class EvaluationFollower implements AutoCloseable {
     List<EvaluationEvent> poll(Duration timeout) {
         List<EvaluationEvent> evaluations = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            if (pipeline.equals(Messages.pipelineOf(record))) {
+            if (run.pipeline().equals(Messages.pipelineOf(record)) && Messages.belongsToRun(record, run.runId())) {
                 evaluations.add(EventCodec.fromBytes(record.value(), EvaluationEvent.class));
             }
         }

@@ -22,7 +22,7 @@ final class EvaluationWatch implements AutoCloseable {
     private long lastRead;
 
     EvaluationWatch(PipelineSpec spec, KafkaSettings kafka, String clientId, CheckpointPublisher checkpoints) {
-        this.follower = new EvaluationFollower(kafka, spec.pipeline(), clientId);
+        this.follower = new EvaluationFollower(kafka, checkpoints.run(), clientId);
         this.earlyStopping = new EarlyStopping(spec.evaluate().metric(), spec.train().patience());
         this.checkpoints = checkpoints;
     }

@@ -3,24 +3,26 @@ package io.streamtrain.trainer;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.nio.ByteBuffer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * One message of the train batch topic as a {@link BatchFeed} hands it to the trainer, with its partition and
  * offset: a decoded batch of the pipeline (in native memory until it is given back), its end-of-data marker, a
- * message of another pipeline, or one that is not a readable batch (with the reason). {@code kilobytes} is the
- * room it holds in the feed's queue; {@code generation} the repositioning of the feed it was read under.
+ * message of another pipeline or of another run of it ({@code OTHER_PIPELINE}), or one that is not a readable batch
+ * (with the reason). {@code kilobytes} is the room it holds in the feed's queue; {@code generation} the
+ * repositioning of the feed it was read under.
  */
 record FeedItem(Kind kind, int partition, long offset, DirectBatch batch, String problem, int kilobytes,
                 long generation) {
 
     enum Kind { BATCH, END_OF_DATA, OTHER_PIPELINE, UNREADABLE }
 
-    /** Reads a fetched message of {@code pipeline}'s feed; a batch is decoded into a buffer of {@code queue}. */
-    static FeedItem read(ConsumerRecord<String, ByteBuffer> record, String pipeline, long generation,
+    /** Reads a fetched message of {@code run}'s feed; a batch is decoded into a buffer of {@code queue}. */
+    static FeedItem read(ConsumerRecord<String, ByteBuffer> record, PipelineRun run, long generation,
                          FeedQueue queue) {
-        if (!Messages.belongsTo(record, pipeline)) {
+        if (!run.owns(record)) {
             return new FeedItem(Kind.OTHER_PIPELINE, record.partition(), record.offset(), null, null, 1, generation);
         }
         if (Messages.isEndOfData(record)) {

@@ -51,7 +51,7 @@ final class GroupCoordinator implements TrainingCoordinator, GroupMembership.Lis
         this.start = start;
         this.member = member;
         this.membership = new GroupMembership(spec, kafka, member);
-        this.reader = new GroupReader(spec, kafka, member, prefetchBytes, feedNiceness);
+        this.reader = new GroupReader(spec, start.run(), kafka, member, prefetchBytes, feedNiceness);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.streamtrain.trainer;
 import io.streamtrain.pipeline.batch.DirectBatch;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
@@ -38,12 +39,12 @@ final class GroupReader implements AutoCloseable {
     /** Assigned partitions not read yet, with the round after which they may be (-1: not contributed since). */
     private final Map<Integer, Long> pending = new TreeMap<>();
 
-    GroupReader(PipelineSpec spec, KafkaSettings kafka, String member, long prefetchBytes, int feedNiceness) {
+    GroupReader(PipelineSpec spec, PipelineRun run, KafkaSettings kafka, String member, long prefetchBytes,
+                int feedNiceness) {
         this.member = member;
         String client = "trainer-" + spec.pipeline() + "-" + member;
         this.feed = new BatchFeed(FeedConsumers.create(kafka, client), FeedConsumers.create(kafka, client + "-spare"),
-                spec.pipeline(),
-                prefetchBytes, feedNiceness, false);
+                run, prefetchBytes, feedNiceness, false);
     }
 
     void start() {

@@ -6,6 +6,7 @@ import io.streamtrain.model.ResumePoint;
 import io.streamtrain.model.TrainingSession;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.StatsLookup;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ final class GroupStart {
         this.checkpoints = checkpoints;
         this.state = state;
         this.threads = threads;
-        StatsLookup lookup = new StatsLookup(kafka);
+        StatsLookup lookup = new StatsLookup(kafka, checkpoints.run().runId());
         this.growth = new ParameterGrowth(spec, version -> {
             try {
                 return lookup.await(spec.pipeline(), version, Duration.ofSeconds(60));
@@ -44,6 +45,11 @@ final class GroupStart {
                 throw new IllegalStateException("interrupted while looking up statistics version " + version, e);
             }
         });
+    }
+
+    /** The pipeline's run the group trains. */
+    PipelineRun run() {
+        return checkpoints.run();
     }
 
     /** How the group's vectors grow when classes are learned. */
@@ -102,13 +108,13 @@ final class GroupStart {
 
     /** Opens the sync topic after the restored checkpoint and replays the rounds closed since into {@code rounds}. */
     SyncChannel connect(SyncRounds rounds, String member) {
-        SyncChannel channel = new SyncChannel(kafka, spec.pipeline(), member, rounds, syncOffset);
+        SyncChannel channel = new SyncChannel(kafka, checkpoints.run(), member, rounds, syncOffset);
         channel.catchUp();
         return channel;
     }
 
     private NormalizationStats awaitStats() throws InterruptedException {
-        StatsLookup lookup = new StatsLookup(kafka);
+        StatsLookup lookup = new StatsLookup(kafka, checkpoints.run().runId());
         while (true) {
             Optional<NormalizationStats> latest = lookup.latest(spec.pipeline());
             if (latest.isPresent()) {

@@ -6,7 +6,7 @@ import io.streamtrain.contracts.SchemaVersion;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -23,6 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ProgressReporter {
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final long intervalNanos;
     private final KafkaProducer<String, byte[]> producer;
     private final TrainerMetrics metrics;
@@ -33,10 +34,11 @@ public class ProgressReporter {
     private long rows;
     private long nanos;
 
-    public ProgressReporter(PipelineSpec spec, KafkaSettings kafka, TrainerMetrics metrics,
+    public ProgressReporter(PipelineSpec spec, PipelineRun run, KafkaSettings kafka, TrainerMetrics metrics,
                             @ConfigProperty(name = "streamtrain.trainer.progress-interval") Duration interval,
                             @ConfigProperty(name = "streamtrain.instance-id") String trainer) {
         this.spec = spec;
+        this.run = run;
         this.trainer = trainer;
         this.metrics = metrics;
         this.intervalNanos = interval.toNanos();
@@ -78,9 +80,10 @@ public class ProgressReporter {
         ProgressEvent event = new ProgressEvent(SchemaVersion.CURRENT, spec.pipeline(), progress.epoch(),
                 progress.step(), progress.samples(), steps == 0 ? Double.NaN : lossSum / steps,
                 nanos == 0 ? 0 : rows * 1e9 / nanos,
-                lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason(), trainer);
+                lag.getAsLong(), System.currentTimeMillis(), progress.skipped(), progress.lastSkipReason(), trainer,
+                run.runId());
         metrics.window(event.loss(), event.samplesPerSecond(), event.lag());
-        producer.send(Messages.data(Topics.PROGRESS, spec.pipeline(), spec.pipeline(), EventCodec.toBytes(event)));
+        producer.send(run.data(Topics.PROGRESS, spec.pipeline(), EventCodec.toBytes(event)));
         lastSent = now;
         lossSum = 0;
         steps = 0;

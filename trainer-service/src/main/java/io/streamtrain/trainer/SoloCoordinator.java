@@ -85,7 +85,7 @@ final class SoloCoordinator implements TrainingCoordinator {
         if (saved.isPresent()) {
             restore(saved.get());
         }
-        feed = new BatchFeed(consumer, spareConsumer, spec.pipeline(), prefetchBytes, feedNiceness);
+        feed = new BatchFeed(consumer, spareConsumer, publisher.run(), prefetchBytes, feedNiceness);
         feed.start(finished, segmentTrained, segmentStart, skipping);
         return true;
     }

@@ -29,15 +29,17 @@ final class StepRunner {
 
     private final PipelineSpec spec;
     private final KafkaSettings kafka;
+    private final String runId;
     private final int threads;
     private final TrainerMetrics metrics;
     private final ProgressReporter progressReporter;
     private final TrainerState state;
 
-    StepRunner(PipelineSpec spec, KafkaSettings kafka, int threads, TrainerMetrics metrics,
+    StepRunner(PipelineSpec spec, KafkaSettings kafka, String runId, int threads, TrainerMetrics metrics,
                ProgressReporter progressReporter, TrainerState state) {
         this.spec = spec;
         this.kafka = kafka;
+        this.runId = runId;
         this.threads = threads;
         this.metrics = metrics;
         this.progressReporter = progressReporter;
@@ -47,7 +49,7 @@ final class StepRunner {
     /** Trains on {@code batch}; returns why the run must stop ({@code onNonFinite: stop}), or null. */
     String train(TrainingRun run, TrainingCoordinator coordinator, DirectBatch batch) throws Exception {
         NormalizationStats stats = run.started() && batch.statsVersion() <= run.stats.version() ? run.stats
-                : new StatsLookup(kafka).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60))
+                : new StatsLookup(kafka, runId).await(spec.pipeline(), batch.statsVersion(), Duration.ofSeconds(60))
                         .asOf(batch.statsVersion());
         if (singleClass(stats)) {
             notTrainable(run, coordinator, batch, stats);

@@ -4,7 +4,7 @@ import io.streamtrain.contracts.EventCodec;
 import io.streamtrain.contracts.SyncMessage;
 import io.streamtrain.contracts.Topics;
 import io.streamtrain.support.kafka.KafkaSettings;
-import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +27,15 @@ final class SyncChannel implements AutoCloseable {
 
     private final String pipeline;
     private final SyncRounds rounds;
+    private final PipelineRun run;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final TopicPartition partition = new TopicPartition(Topics.SYNC, 0);
     private long bytesSent;
 
-    SyncChannel(KafkaSettings kafka, String pipeline, String member, SyncRounds rounds, long fromOffset) {
-        this.pipeline = pipeline;
+    SyncChannel(KafkaSettings kafka, PipelineRun run, String member, SyncRounds rounds, long fromOffset) {
+        this.run = run;
+        this.pipeline = run.pipeline();
         this.rounds = rounds;
         Properties consumerProperties = kafka.consumer("trainer-sync-" + member, null);
         // The broker answers one request per connection at a time: a fetch waiting there for new data would hold
@@ -61,7 +63,7 @@ final class SyncChannel implements AutoCloseable {
     List<SyncRounds.Result> poll(Duration timeout) {
         List<SyncRounds.Result> closed = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            if (!pipeline.equals(record.key()) || record.value() == null) {
+            if (!pipeline.equals(record.key()) || record.value() == null || !run.owns(record)) {
                 continue;
             }
             SyncRounds.Result result = rounds.accept(EventCodec.fromBytes(record.value(), SyncMessage.class),
@@ -77,7 +79,7 @@ final class SyncChannel implements AutoCloseable {
     void send(SyncMessage message) throws IOException {
         byte[] bytes = EventCodec.toBytes(message);
         try {
-            producer.send(Messages.data(Topics.SYNC, pipeline, pipeline, bytes)).get();
+            producer.send(run.data(Topics.SYNC, pipeline, bytes)).get();
             bytesSent += bytes.length;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -71,7 +71,7 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         this.kafka = kafka;
         this.checkpoints = checkpoints;
         this.threads = threads;
-        this.steps = new StepRunner(spec, kafka, threads, metrics, progressReporter, state);
+        this.steps = new StepRunner(spec, kafka, checkpoints.run().runId(), threads, metrics, progressReporter, state);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -9,6 +9,7 @@ import io.streamtrain.pipeline.batch.Batch;
 import io.streamtrain.pipeline.batch.BatchCodec;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.TopicAdmin;
 import io.streamtrain.testing.EmbeddedKafka;
 import io.streamtrain.testing.SumSignBatches;
@@ -58,8 +59,8 @@ class BatchFeedTest {
         expected.addAll(epoch.stream().map(Batch::batchId).toList());
 
         List<String> read = new ArrayList<>();
-        try (BatchFeed feed = new BatchFeed(consumer(kafka, "feed"), consumer(kafka, "feed-spare"), PIPELINE,
-                CAPACITY_BYTES, 10)) {
+        try (BatchFeed feed = new BatchFeed(consumer(kafka, "feed"), consumer(kafka, "feed-spare"),
+                PipelineRun.none(PIPELINE), CAPACITY_BYTES, 10)) {
             feed.start(Set.of(), false);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (read.size() < expected.size() && System.nanoTime() < deadline) {

@@ -17,6 +17,7 @@ import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.pipeline.spec.SpecLoader;
 import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.TopicAdmin;
 import io.streamtrain.testing.EmbeddedKafka;
 import io.streamtrain.testing.SumSignBatches;
@@ -67,7 +68,8 @@ class GroupCoordinatorTest {
         Member(PipelineSpec spec, String name) throws Exception {
             this.name = name;
             this.spec = spec;
-            publisher = new CheckpointPublisher(spec, kafka, new TrainerMetrics(new SimpleMeterRegistry(), spec),
+            publisher = new CheckpointPublisher(spec, PipelineRun.none(spec.pipeline()), kafka,
+                    new TrainerMetrics(new SimpleMeterRegistry(), spec),
                     checkpointDir.toString(), Optional.empty());
             coordinator = new GroupCoordinator(spec, kafka, new GroupStart(spec, kafka, publisher, new TrainerState(),
                     1), name, 1024 * 1024, 0);

@@ -3,6 +3,7 @@ package io.streamtrain.trainer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /**
  * One trainer process as the service wires it, without Quarkus, so a test can run several against one broker,
  * stop one and start another on the same checkpoint folder. In: a spec, a broker, a checkpoint folder. Out: a
- * running {@link TrainingLoop} with its state and metrics.
+ * running {@link TrainingLoop} with its state and metrics; with a run id, a trainer of that run.
  */
 final class TrainerHarness implements AutoCloseable {
 
@@ -21,9 +22,15 @@ final class TrainerHarness implements AutoCloseable {
     final TrainerState state = new TrainerState();
 
     TrainerHarness(PipelineSpec spec, KafkaSettings kafka, Path checkpointDir, String name) throws Exception {
+        this(spec, kafka, checkpointDir, name, null);
+    }
+
+    TrainerHarness(PipelineSpec spec, KafkaSettings kafka, Path checkpointDir, String name, String runId)
+            throws Exception {
         TrainerMetrics metrics = new TrainerMetrics(registry, spec);
-        checkpoints = new CheckpointPublisher(spec, kafka, metrics, checkpointDir.toString(), Optional.empty());
-        progress = new ProgressReporter(spec, kafka, metrics, Duration.ofMillis(100), name);
+        PipelineRun run = new PipelineRun(spec.pipeline(), runId);
+        checkpoints = new CheckpointPublisher(spec, run, kafka, metrics, checkpointDir.toString(), Optional.empty());
+        progress = new ProgressReporter(spec, run, kafka, metrics, Duration.ofMillis(100), name);
         loop = new TrainingLoop(spec, kafka, checkpoints, progress, metrics, state, 1, 8, 0, name,
                 new io.streamtrain.support.kafka.ProgressWatch("train batches"));
         loop.start();

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The four services as separate local processes, each started from its packaged Quarkus app with the pipeline
- * spec and the broker address, ready when its health endpoint says so. Closing stops them all.
+ * spec and the broker address, ready when its health endpoint says so. Closing stops them all. A run id reaches
+ * every service as the environment variable {@link #RUN_ID_ENV} ({@link #withRunId}).
  */
 public final class LocalServices implements AutoCloseable {
 
@@ -28,6 +29,18 @@ public final class LocalServices implements AutoCloseable {
 
     private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+    /** The environment variable that gives a service its run id ({@code streamtrain.run-id}). */
+    public static final String RUN_ID_ENV = "STREAMTRAIN_RUN_ID";
+
+    /** {@code environment} with the run id every service of the run gets (null: no run id, as before runs). */
+    public static Map<String, String> withRunId(Map<String, String> environment, String runId) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        if (runId != null) {
+            env.put(RUN_ID_ENV, runId);
+        }
+        return env;
+    }
 
     /** The JVM options of each service unless told otherwise. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx768m", "-XX:+UseSerialGC");

@@ -11,6 +11,7 @@ import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.PollingThread;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,14 +41,16 @@ public class DashboardFeed {
             Topics.EVALUATIONS, Topics.MODELS);
 
     private final PipelineSpec spec;
+    private final PipelineRun run;
     private final KafkaSettings kafka;
     private final Duration lagInterval;
     private final DashboardState state;
     private PollingThread loop;
 
-    public DashboardFeed(PipelineSpec spec, KafkaSettings kafka,
+    public DashboardFeed(PipelineSpec spec, PipelineRun run, KafkaSettings kafka,
                          @ConfigProperty(name = "streamtrain.dashboard.lag-interval") Duration lagInterval) {
         this.spec = spec;
+        this.run = run;
         this.kafka = kafka;
         this.lagInterval = lagInterval;
         this.state = new DashboardState(spec.pipeline(), spec.data().maxBadRecords());
@@ -110,7 +113,7 @@ public class DashboardFeed {
 
     private void take(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null || !spec.pipeline().equals(Messages.pipelineOf(record))
-                || Messages.isEndOfData(record)) {
+                || !Messages.belongsToRun(record, run.runId()) || Messages.isEndOfData(record)) {
             return;
         }
         try {

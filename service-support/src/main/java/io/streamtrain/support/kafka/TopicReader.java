@@ -34,6 +34,18 @@ public final class TopicReader {
         return events;
     }
 
+    /** The events of one pipeline's run on a topic (messages without a run header belong to every run). */
+    public <T> List<T> events(String topic, PipelineRun run, Class<T> type) {
+        List<T> events = new ArrayList<>();
+        readAll(topic, record -> {
+            if (record.value() != null && run.pipeline().equals(Messages.pipelineOf(record))
+                    && Messages.belongsToRun(record, run.runId())) {
+                events.add(EventCodec.fromBytes(record.value(), type));
+            }
+        });
+        return events;
+    }
+
     public void readAll(String topic, Consumer<ConsumerRecord<String, byte[]>> handler) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.consumer("reader-" + topic, null))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
