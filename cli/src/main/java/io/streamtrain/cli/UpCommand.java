@@ -50,6 +50,14 @@ public final class UpCommand implements Callable<Integer> {
             + " more than one needs train.sync in the spec.")
     Integer trainers;
 
+    @Option(names = "--fresh", description = "Start a new run in the work directory: a new run id, so the services"
+            + " keep nothing of the earlier run (its checkpoints, champion and batches stay, ignored).")
+    boolean fresh;
+
+    @Option(names = "--from-beginning", description = "A new run reads the ingest topic from its beginning, not from"
+            + " its end offsets when the run starts.")
+    boolean fromBeginning;
+
     @Option(names = "--detach", description = "Return once every service is ready, leaving a supervisor process "
             + "running (logs/supervisor.log); stop it with ./streamtrain down.")
     boolean detach;
@@ -112,6 +120,10 @@ public final class UpCommand implements Callable<Integer> {
             }
         }
         work.writeDesiredTrainers(wanted);
+        if (fresh) {
+            System.out.println("a new run: " + work.newRunId());
+        }
+        work.writeRunStart(fromBeginning);
         String bootstrap = kafka != null ? kafka : System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         bootstrap = bootstrap == null || bootstrap.isBlank() ? null : bootstrap;
         String lowDisk = FailureReason.lowDisk(work.root());

@@ -87,7 +87,8 @@ class UpDownScaleTest {
 
         assertThat(StreamTrainCli.run("publish", "--kafka", endpoints.bootstrapServers(), "--pipeline", PIPELINE,
                 "--continuous", IRIS.resolve("iris-dirty.csv").toString())).isZero();
-        Path checkpoints = work.checkpoints().resolve(PIPELINE);
+        // A run keeps its checkpoints in a folder of its own, named <run>-e<epoch>-s<step>.
+        Path checkpoints = work.checkpoints().resolve(PIPELINE).resolve(endpoints.runId());
         await().atMost(Duration.ofMinutes(2)).until(() -> count(checkpoints) > 0);
 
         long preprocess = pid("preprocess-service");
@@ -185,8 +186,8 @@ class UpDownScaleTest {
 
     private static int lastCheckpointStep(Path checkpoints) throws Exception {
         try (Stream<Path> dirs = Files.list(checkpoints)) {
-            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("e\\d+-s\\d+"))
-                    .mapToInt(n -> Integer.parseInt(n.substring(n.indexOf("-s") + 2))).max().orElse(0);
+            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches(".+-e\\d+-s\\d+"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(n.lastIndexOf("-s") + 2))).max().orElse(0);
         }
     }
 
@@ -209,7 +210,7 @@ class UpDownScaleTest {
             return 0;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("e\\d+-s\\d+")).count();
+            return files.filter(f -> f.getFileName().toString().matches(".+-e\\d+-s\\d+")).count();
         }
     }
 

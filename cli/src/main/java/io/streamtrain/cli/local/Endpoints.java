@@ -18,16 +18,20 @@ import java.util.Map;
  * @param restarts  restarts per process since {@code up} ({@code kafka} is the local broker)
  * @param problems  the latest reason a process died, taken from the end of its log (e.g. a full disk)
  * @param warnings  what may stop the pipeline soon (a nearly full disk)
+ * @param ingestStart where the run began reading the ingest topic, per partition (its end offsets when the run
+ *                    started, or 0 with {@code --from-beginning})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Endpoints(String pipeline, String spec, String bootstrapServers, boolean localBroker, String ingestUrl,
                         String evaluatorUrl, String dashboardUrl, String runId, Map<String, String> services,
                         List<String> ready, boolean allReady, int trainers, Map<String, Integer> restarts,
-                        Map<String, String> problems, List<String> warnings, long supervisorPid, long updatedAt) {
+                        Map<String, String> problems, List<String> warnings, long supervisorPid, long updatedAt,
+                        Map<Integer, Long> ingestStart) {
 
     /** What the supervisor's processes say now; {@code kafka} is the local broker. */
     static Endpoints of(String pipeline, Path spec, String bootstrapServers, boolean localBroker, String runId,
-                        java.util.Collection<SupervisedProcess> processes, String lowDisk, int trainers) {
+                        java.util.Collection<SupervisedProcess> processes, String lowDisk, int trainers,
+                        Map<Integer, Long> ingestStart) {
         Map<String, String> services = new java.util.LinkedHashMap<>();
         Map<String, Integer> restarts = new java.util.LinkedHashMap<>();
         Map<String, String> problems = new java.util.LinkedHashMap<>();
@@ -54,7 +58,8 @@ public record Endpoints(String pipeline, String spec, String bootstrapServers, b
         String evaluator = services.get("evaluator-service");
         return new Endpoints(pipeline, spec.toString(), bootstrapServers, localBroker, services.get("ingest-service"),
                 evaluator, evaluator + "/dashboard", runId, services, ready, ready.size() == processes.size(),
-                trainers, restarts, problems, warnings, ProcessHandle.current().pid(), System.currentTimeMillis());
+                trainers, restarts, problems, warnings, ProcessHandle.current().pid(), System.currentTimeMillis(),
+                ingestStart);
     }
 
     public void write(WorkDir workdir) throws IOException {

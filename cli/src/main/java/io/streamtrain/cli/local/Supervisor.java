@@ -3,9 +3,11 @@ package io.streamtrain.cli.local;
 import io.streamtrain.cli.CliException;
 import io.streamtrain.cli.ExitCodes;
 import io.streamtrain.cli.Home;
+import io.streamtrain.contracts.Topics;
 import io.streamtrain.pipeline.spec.PipelineSpec;
 import io.streamtrain.support.kafka.KafkaAccessCheck;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.RunStart;
 import io.streamtrain.support.kafka.TopicAdmin;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -50,6 +52,7 @@ public final class Supervisor {
     private KafkaSettings settings;
     private Map<String, String> environment;
     private String runId;
+    private final Map<Integer, Long> ingestStart = new java.util.concurrent.ConcurrentHashMap<>();
     private String lowDisk;
     private long diskCheckedAt;
     private long diskWarnedAt;
@@ -106,7 +109,11 @@ public final class Supervisor {
         if (trainers > 1) {
             TopicAdmin.ensureTrainPartitions(settings, trainers);
         }
-        environment = ServiceEnvironment.of(settings, pipeline, workdir);
+        // A run reads the ingest topic from where it stood when the run began (kept across down and up).
+        RunStart.commitIngestStart(settings, pipeline.pipeline(), runId, workdir.runStartsFromBeginning())
+                .forEach((partition, offset) -> ingestStart.put(partition.partition(), offset));
+        say.accept("run " + runId + " reads " + Topics.INGEST + " from " + ingestStart);
+        environment = LocalServices.withRunId(ServiceEnvironment.of(settings, pipeline, workdir), runId);
         for (String name : LocalServices.namesWithTrainers(trainers)) {
             startService(name);
         }
@@ -240,7 +247,7 @@ public final class Supervisor {
 
     private void writeEndpoints() {
         endpoints = Endpoints.of(pipeline.pipeline(), spec, settings.bootstrapServers(), kafka == null, runId,
-                children.values(), lowDisk, trainers);
+                children.values(), lowDisk, trainers, new java.util.TreeMap<>(ingestStart));
         boolean failedBefore = writeFailed;
         try {
             endpoints.write(workdir);

@@ -63,6 +63,22 @@ public record WorkDir(Path root) {
         return id;
     }
 
+    /** Starts a new run in this work directory: a new run id from now on. */
+    public String newRunId() throws IOException {
+        Files.deleteIfExists(root.resolve("run-id"));
+        return runId();
+    }
+
+    /** Whether a run that has not started reading the ingest topic yet reads it from the beginning (else its end). */
+    public void writeRunStart(boolean fromBeginning) throws IOException {
+        writeAtomically(root.resolve("run-start"), (fromBeginning ? "beginning" : "end") + System.lineSeparator());
+    }
+
+    public boolean runStartsFromBeginning() throws IOException {
+        Path file = root.resolve("run-start");
+        return Files.isRegularFile(file) && Files.readString(file).strip().equals("beginning");
+    }
+
     /** How many trainers are wanted; {@code fallback} when nobody said. */
     public int desiredTrainers(int fallback) {
         try {
