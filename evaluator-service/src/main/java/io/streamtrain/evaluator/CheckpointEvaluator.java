@@ -134,10 +134,17 @@ public class CheckpointEvaluator {
 
     /**
      * True, with a log line, when the checkpoint has an evaluation already (on the topic, so also from before a
-     * restart) or is the champion: it was delivered again and is not scored again, nor against itself.
+     * restart) or is the champion: it was delivered again and is not scored again, nor against itself. A final
+     * checkpoint with the id of one evaluated before gets that evaluation again, marked final.
      */
     private synchronized boolean decidedBefore(CheckpointEvent checkpoint) {
-        boolean evaluated = history.evaluated(checkpoint.checkpointId());
+        EvaluationEvent earlier = history.latestOf(checkpoint.checkpointId()).orElse(null);
+        if (checkpoint.finalCheckpoint() && earlier != null && !earlier.finalCheckpoint()) {
+            // A segment that ended at a step already checkpointed: the same model, its evaluation said as final.
+            publisher.evaluation(events.asFinal(earlier));
+            return true;
+        }
+        boolean evaluated = earlier != null;
         boolean isChampion = champion != null && champion.model().checkpointId().equals(checkpoint.checkpointId());
         if (evaluated || isChampion) {
             LOG.infof("checkpoint %s of '%s' delivered again; it %s: skipped", checkpoint.checkpointId(),

@@ -46,6 +46,18 @@ final class EvaluationEvents {
                 result == null ? null : result.residuals(), null, runId);
     }
 
+    /**
+     * The final checkpoint of a segment that ended at a step already checkpointed: the same model under the same
+     * id, whose evaluation stands; it is said again as final, so that the segment's end has its evaluation.
+     */
+    EvaluationEvent asFinal(EvaluationEvent earlier) {
+        return new EvaluationEvent(earlier.schemaVersion(), earlier.pipeline(), earlier.checkpointId(),
+                earlier.epoch(), earlier.step(), true, earlier.validationRows(), earlier.metrics(), earlier.classes(),
+                earlier.confusionMatrix(), earlier.verdict(), earlier.metric(), earlier.value(),
+                earlier.championValue(), "final checkpoint, the model evaluated at this step: " + earlier.reason(),
+                System.currentTimeMillis(), earlier.perClass(), earlier.residuals(), earlier.gate(), runId);
+    }
+
     /** An ERROR verdict: the checkpoint could not be scored, for {@code reason}. */
     EvaluationEvent error(CheckpointEvent checkpoint, String reason) {
         return new EvaluationEvent(SchemaVersion.CURRENT, spec.pipeline(), checkpoint.checkpointId(),

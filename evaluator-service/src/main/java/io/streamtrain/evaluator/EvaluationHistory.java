@@ -58,6 +58,18 @@ public class EvaluationHistory {
         return evaluated.contains(checkpointId);
     }
 
+    /** The newest evaluation event of the checkpoint, if it has one. */
+    synchronized Optional<EvaluationEvent> latestOf(String checkpointId) {
+        load();
+        EvaluationEvent latest = null;
+        for (EvaluationEvent evaluation : evaluations) {
+            if (evaluation.checkpointId().equals(checkpointId)) {
+                latest = evaluation;
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
     public synchronized List<EvaluationEvent> evaluations() {
         load();
         return List.copyOf(evaluations);

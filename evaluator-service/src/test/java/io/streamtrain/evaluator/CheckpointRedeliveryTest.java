@@ -98,6 +98,22 @@ class CheckpointRedeliveryTest {
         assertThat(new TopicReader(settings()).events(Topics.MODELS, PIPELINE, ModelEvent.class))
                 .extracting(ModelEvent::checkpointId).containsExactly("e005-s00000150");
 
+        // A segment that ended at a step already checkpointed: the final checkpoint has the same id; the evaluation
+        // of that model is said again, marked final, once (a second delivery adds nothing).
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings().producer("redelivery-test"))) {
+            producer.send(event("e005-s00000150", trained, 150, true));
+            producer.send(event("e005-s00000150", trained, 150, true));
+            producer.send(event("e001-s00000000", untrained, 0));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> evaluations().size() >= 3);
+        List<EvaluationEvent> withFinal = evaluations();
+        assertThat(withFinal).hasSize(3);
+        assertThat(withFinal.get(2).checkpointId()).isEqualTo("e005-s00000150");
+        assertThat(withFinal.get(2).finalCheckpoint()).isTrue();
+        assertThat(withFinal.get(2).verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(withFinal.get(2).value()).isEqualTo(withFinal.get(0).value());
+        assertThat(withFinal.get(2).reason()).startsWith("final checkpoint, the model evaluated at this step: ");
+
         // A restarted evaluator learns from the topic which checkpoints are evaluated, and skips them.
         EvaluationHistory restarted = new EvaluationHistory(SPEC, PipelineRun.none(PIPELINE), settings());
         assertThat(restarted.evaluated("e005-s00000150")).isTrue();
@@ -115,8 +131,13 @@ class CheckpointRedeliveryTest {
     }
 
     private static ProducerRecord<String, byte[]> event(String id, CheckpointWriter.Written written, long step) {
+        return event(id, written, step, false);
+    }
+
+    private static ProducerRecord<String, byte[]> event(String id, CheckpointWriter.Written written, long step,
+                                                        boolean finalCheckpoint) {
         CheckpointEvent event = new CheckpointEvent(SchemaVersion.CURRENT, PIPELINE, id, 1, step, step * 32, 1,
-                SPEC.hash(), written.dir().toString(), written.sha256(), 0.1, 1000, false,
+                SPEC.hash(), written.dir().toString(), written.sha256(), 0.1, 1000, finalCheckpoint,
                 System.currentTimeMillis());
         return Messages.data(Topics.CHECKPOINTS, PIPELINE, PIPELINE, EventCodec.toBytes(event));
     }

@@ -56,6 +56,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaTestResource.class)
 class EvaluatorServiceTest {
 
+    @jakarta.inject.Inject
+    ValidationSet validation;
+
+
     private static final String PIPELINE = "evaluator-test";
     private static final PipelineSpec SPEC = SpecLoader.load(Path.of("src/test/resources/pipeline.yaml"));
     private static final NormalizationStats STATS = new NormalizationStats(SchemaVersion.CURRENT, PIPELINE, 1, 100,
@@ -101,6 +105,9 @@ class EvaluatorServiceTest {
             }
             producer.send(Messages.endOfData(Topics.BATCHES_VALIDATION, 0,
                     new EndOfData(SchemaVersion.CURRENT, PIPELINE, "validation-batches", 10, 320)));
+            producer.flush();
+            // Every validation row is in before the checkpoints come, so each is scored on all 320.
+            await().atMost(Duration.ofSeconds(60)).until(() -> validation.rows() == 320);
             producer.send(event("e005-s00000150", trained, 150));
             producer.send(event("e001-s00000000", untrained, 0));
             producer.send(event("e006-s00000151", tampered, 151));

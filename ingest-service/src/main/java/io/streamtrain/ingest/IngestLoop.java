@@ -13,6 +13,7 @@ import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.OffsetCommits;
 import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.PollingThread;
+import io.streamtrain.support.kafka.ProgressWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,15 @@ public class IngestLoop {
     private final PipelineRun run;
     private final int maxPollRecords;
     private final String instanceId;
+    private final ProgressWatch progress;
     private KafkaConsumer<String, byte[]> consumer;
     private PollingThread loop;
     private long accepted;
 
     public IngestLoop(RecordRouter router, KafkaSettings kafka, PipelineRun run,
                       @ConfigProperty(name = "streamtrain.ingest.max-poll-records") int maxPollRecords,
-                      @ConfigProperty(name = "streamtrain.instance-id") String instanceId) {
+                      @ConfigProperty(name = "streamtrain.instance-id") String instanceId, ProgressWatch progress) {
+        this.progress = progress;
         this.router = router;
         this.kafka = kafka;
         this.run = run;
@@ -93,7 +96,9 @@ public class IngestLoop {
                 if (!records.isEmpty()) {
                     route(records);
                     commits.processed(records);
+                    progress.progressed();
                 }
+                progress.waitingOn(consumer);
             }
         } catch (WakeupException e) {
             // Shutting down.

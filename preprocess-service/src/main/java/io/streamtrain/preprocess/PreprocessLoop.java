@@ -14,6 +14,7 @@ import io.streamtrain.support.kafka.KafkaSettings;
 import io.streamtrain.support.kafka.Messages;
 import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.PollingThread;
+import io.streamtrain.support.kafka.ProgressWatch;
 import io.streamtrain.support.kafka.StatsLookup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +58,7 @@ public class PreprocessLoop {
     private final PipelineRun run;
     private final KafkaSettings kafka;
     private final String instanceId;
+    private final ProgressWatch watch;
     private final int maxPollRecords;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
@@ -64,7 +66,9 @@ public class PreprocessLoop {
 
     public PreprocessLoop(PipelineSpec spec, PipelineRun run, KafkaSettings kafka,
                           @ConfigProperty(name = "streamtrain.instance-id") String instanceId,
-                          @ConfigProperty(name = "streamtrain.preprocess.max-poll-records") int maxPollRecords) {
+                          @ConfigProperty(name = "streamtrain.preprocess.max-poll-records") int maxPollRecords,
+                          ProgressWatch watch) {
+        this.watch = watch;
         this.spec = spec;
         this.run = run;
         this.kafka = kafka;
@@ -112,9 +116,11 @@ public class PreprocessLoop {
         try {
             while (loop.running()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                watch.waitingOn(consumer);
                 if (records.isEmpty()) {
                     continue;
                 }
+                watch.progressed();
                 producer.beginTransaction();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     handle(preprocessor, output, record);

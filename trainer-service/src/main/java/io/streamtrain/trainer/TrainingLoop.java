@@ -182,6 +182,9 @@ public class TrainingLoop implements TrainingCoordinator.Checkpoints {
         if (next == null) {
             return false;
         }
+        if (!coordinator.summary().isEmpty()) {
+            LOG.info(coordinator.summary());
+        }
         complete = false;
         stopRequested = false;
         evaluations.countAfter(run.progress.step());
