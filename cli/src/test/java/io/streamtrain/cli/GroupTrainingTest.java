@@ -299,12 +299,20 @@ class GroupTrainingTest {
         return Long.parseLong(matcher.group(1));
     }
 
+    /** The checkpoints in a pipeline's checkpoint folder: those in each run's folder. */
     private static long count(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        long checkpoints = 0;
+        try (Stream<Path> runs = Files.list(dir)) {
+            for (Path run : runs.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
+                    .toList()) {
+                try (Stream<Path> entries = Files.list(run)) {
+                    checkpoints += entries.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+                }
+            }
         }
+        return checkpoints;
     }
 }
