@@ -10,6 +10,7 @@ import io.streamtrain.pipeline.ingest.RecentBadRecords;
 import io.streamtrain.pipeline.spec.BadRecordBudget;
 import io.streamtrain.support.kafka.ConsumerLag;
 import io.streamtrain.support.kafka.KafkaSettings;
+import io.streamtrain.support.kafka.PipelineRun;
 import io.streamtrain.support.kafka.Messages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +111,8 @@ public final class StatusCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCodes.USAGE, "--max-bad-records: " + e.getMessage());
             }
-            List<PipelineStatus> statuses = status(settings, pipeline, budget);
+            Map<String, String> runs = local == null ? Map.of() : Map.of(local.pipeline(), local.runId());
+            List<PipelineStatus> statuses = status(settings, pipeline, budget, runs);
             if (json) {
                 Map<String, Object> shown = new LinkedHashMap<>(Map.of("pipelines", statuses));
                 if (local != null) {
@@ -134,10 +136,12 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     static List<PipelineStatus> status(KafkaSettings settings, String only) throws Exception {
-        return status(settings, only, BadRecordBudget.DEFAULT);
+        return status(settings, only, BadRecordBudget.DEFAULT, Map.of());
     }
 
-    static List<PipelineStatus> status(KafkaSettings settings, String only, BadRecordBudget budget) throws Exception {
+    /** {@code runs}: the run of a pipeline when it is known (kept running by up), whose groups its stages are. */
+    static List<PipelineStatus> status(KafkaSettings settings, String only, BadRecordBudget budget,
+                                       Map<String, String> runs) throws Exception {
         Map<String, List<Outcome>> outcomes = new HashMap<>();
         Map<String, ModelEvent> champions = new HashMap<>();
         Map<String, EvaluationEvent> evaluations = new HashMap<>();
@@ -177,7 +181,9 @@ public final class StatusCommand implements Callable<Integer> {
         List<PipelineStatus> statuses = new ArrayList<>();
         try (Admin admin = Admin.create(settings.admin("streamtrain-cli-status"))) {
             for (String name : pipelines) {
-                List<ConsumerLag.Stage> stages = ConsumerLag.ofPipeline(admin, name);
+                // Under up, the stages' groups are those of its run.
+                List<ConsumerLag.Stage> stages = ConsumerLag.ofPipeline(admin, new PipelineRun(name,
+                        runs.get(name)));
                 List<Trainer> trainers = new ArrayList<>();
                 long now = System.currentTimeMillis();
                 progress.getOrDefault(name, Map.of()).forEach((trainer, event) -> {

@@ -98,7 +98,7 @@ public class DashboardFeed {
                 if (System.nanoTime() >= nextLag) {
                     nextLag = System.nanoTime() + lagInterval.toNanos();
                     try {
-                        state.lag(ConsumerLag.ofPipeline(admin, spec.pipeline()));
+                        state.lag(ConsumerLag.ofPipeline(admin, run));
                     } catch (Exception e) {
                         LOG.debugf("consumer lag not known now: %s", e.toString());
                     }

@@ -63,9 +63,16 @@ public final class ConsumerLag {
     /** The four stages of a pipeline: each service's group on its input topic. */
     public static List<Stage> ofPipeline(Admin admin, String pipeline)
             throws ExecutionException, InterruptedException, TimeoutException {
+        return ofPipeline(admin, PipelineRun.none(pipeline));
+    }
+
+    /** The same for one run of it: ingest's and preprocess's groups belong to the run. */
+    public static List<Stage> ofPipeline(Admin admin, PipelineRun run)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        String pipeline = run.pipeline();
         return List.of(
-                of(admin, "ingest-service", "streamtrain-ingest-service-" + pipeline, Topics.INGEST),
-                of(admin, "preprocess-service", "streamtrain-preprocess-" + pipeline, Topics.RECORDS),
+                of(admin, "ingest-service", run.ingestGroup(), Topics.INGEST),
+                of(admin, "preprocess-service", run.scoped("streamtrain-preprocess-" + pipeline), Topics.RECORDS),
                 of(admin, "trainer-service", Topics.trainerGroup(pipeline), Topics.BATCHES_TRAIN),
                 of(admin, "evaluator-service", "streamtrain-evaluator-service-" + pipeline, Topics.CHECKPOINTS));
     }
